@@ -1,0 +1,64 @@
+import { LRUCache } from 'lru-cache';
+import type { FetchedManifest, ImageConfigDocument } from '../registry/types.js';
+
+type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number };
+
+/**
+ * Process-wide memory of content addressed by digest. Such content never changes, so it is
+ * served without asking the registry again; the cache is bounded in bytes, and the least
+ * recently used content goes first. Keys include the repository: a digest readable in one
+ * repository says nothing about another.
+ */
+export class ContentCache {
+  private readonly content: LRUCache<string, Cached>;
+  /**
+   * The digest a tag pointed at when last seen. Only a hint: tags move, so it is always
+   * confirmed with a HEAD before the cached content is used.
+   */
+  private readonly lastSeenTagDigest: LRUCache<string, string>;
+
+  constructor(maxBytes: number) {
+    this.content = new LRUCache<string, Cached>({
+      // lru-cache needs a positive bound; a zero budget simply never stores.
+      maxSize: Math.max(maxBytes, 1),
+      // Parsed documents take about twice their serialized size in memory.
+      sizeCalculation: (value, key) => key.length + 2 * ('manifest' in value ? value.manifest.size : value.bytes),
+    });
+    this.lastSeenTagDigest = new LRUCache<string, string>({ max: 100_000 });
+  }
+
+  getManifest(registry: string, repository: string, digest: string): FetchedManifest | undefined {
+    const hit = this.content.get(key('manifest', registry, repository, digest));
+    return hit && 'manifest' in hit ? hit.manifest : undefined;
+  }
+
+  setManifest(registry: string, repository: string, manifest: FetchedManifest): void {
+    this.content.set(key('manifest', registry, repository, manifest.digest), { manifest });
+  }
+
+  getConfig(registry: string, repository: string, digest: string): ImageConfigDocument | undefined {
+    const hit = this.content.get(key('config', registry, repository, digest));
+    return hit && 'config' in hit ? hit.config : undefined;
+  }
+
+  setConfig(registry: string, repository: string, digest: string, config: ImageConfigDocument, bytes: number): void {
+    this.content.set(key('config', registry, repository, digest), { config, bytes });
+  }
+
+  getTagHint(registry: string, repository: string, tag: string): string | undefined {
+    return this.lastSeenTagDigest.get(key('tag', registry, repository, tag));
+  }
+
+  setTagHint(registry: string, repository: string, tag: string, digest: string): void {
+    this.lastSeenTagDigest.set(key('tag', registry, repository, tag), digest);
+  }
+
+  /** Bytes held, as the bound counts them. */
+  get size(): number {
+    return this.content.calculatedSize;
+  }
+}
+
+function key(kind: string, registry: string, repository: string, reference: string): string {
+  return `${kind}\u0000${registry}\u0000${repository}\u0000${reference}`;
+}

@@ -1,0 +1,69 @@
+import type { CatalogPage } from './types.js';
+
+/** The largest page the catalog is asked for: distribution caps `n` at 1000. */
+export const MAX_CATALOG_PAGE = 1000;
+
+export interface RepositoryPageRequest {
+  /** How many names to return, 1 to MAX_CATALOG_PAGE. */
+  first: number;
+  /** Return names after this one. */
+  after?: string;
+  /** Return only names that start with it. */
+  prefix?: string;
+}
+
+export interface RepositoryPage {
+  names: string[];
+  hasNextPage: boolean;
+}
+
+type FetchCatalogPage = (params: { n: number; last?: string }) => Promise<CatalogPage>;
+
+/**
+ * One page of repository names, read from the catalog with as few calls as the registry
+ * allows. The catalog is sorted, so `after` and `prefix` become the catalog's `last`
+ * parameter (the registry skips ahead; nothing is scanned), and one extra name is asked for
+ * to know whether another page follows. More calls are made only when the registry answers
+ * with fewer names than asked while it says (Link header) that more follow.
+ */
+export async function readRepositoryPage(fetchPage: FetchCatalogPage, request: RepositoryPageRequest): Promise<RepositoryPage> {
+  const { first, prefix } = request;
+  let last = maxDefined(request.after, prefix ? nameBefore(prefix) : undefined);
+  const names: string[] = [];
+  for (;;) {
+    const page = await fetchPage({ n: Math.min(first - names.length + 1, MAX_CATALOG_PAGE), last });
+    let pastPrefix = false;
+    for (const name of page.repositories) {
+      if (prefix && !name.startsWith(prefix)) {
+        pastPrefix = true;
+        break;
+      }
+      names.push(name);
+    }
+    if (names.length > first) return { names: names.slice(0, first), hasNextPage: true };
+    const next = page.nextLast;
+    // A registry repeating its `last` would loop forever: treat it as the end.
+    if (pastPrefix || next === undefined || page.repositories.length === 0 || (last !== undefined && next <= last)) {
+      return { names, hasNextPage: false };
+    }
+    // A full page with a Link: more may follow (or an empty page: the registry can't tell).
+    if (names.length === first) return { names, hasNextPage: true };
+    last = next;
+  }
+}
+
+/**
+ * A string that sorts just before every name starting with prefix, so it can serve as the
+ * catalog's exclusive `last`: the last character is decremented and followed by "~", which
+ * sorts after every character a repository name may contain.
+ */
+export function nameBefore(prefix: string): string {
+  const lastChar = prefix.charCodeAt(prefix.length - 1);
+  return `${prefix.slice(0, -1)}${String.fromCharCode(lastChar - 1)}~`;
+}
+
+function maxDefined(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
+}

@@ -1,0 +1,110 @@
+/** Documents of the OCI image spec and Docker image manifest v2, as the registry stores them. */
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+  'os.version'?: string;
+  'os.features'?: string[];
+}
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  urls?: string[];
+  annotations?: Record<string, string>;
+  platform?: Platform;
+  artifactType?: string;
+}
+
+export interface ImageManifestDocument {
+  schemaVersion: 2;
+  mediaType?: string;
+  artifactType?: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+export interface ImageIndexDocument {
+  schemaVersion: 2;
+  mediaType?: string;
+  artifactType?: string;
+  manifests: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/** The image configuration (OCI image config / Docker container image v1); every field optional. */
+export interface ImageConfigDocument {
+  created?: string;
+  author?: string;
+  architecture?: string;
+  os?: string;
+  'os.version'?: string;
+  variant?: string;
+  config?: {
+    User?: string;
+    ExposedPorts?: Record<string, unknown>;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    WorkingDir?: string;
+    Labels?: Record<string, string> | null;
+  };
+  rootfs?: { type: string; diff_ids: string[] };
+  history?: Array<{
+    created?: string;
+    created_by?: string;
+    author?: string;
+    comment?: string;
+    empty_layer?: boolean;
+  }>;
+}
+
+/** A manifest as fetched: the exact bytes, their digest and the parsed document. */
+export type FetchedManifest =
+  | { kind: 'image'; digest: string; mediaType: string; size: number; bytes: Buffer; document: ImageManifestDocument }
+  | { kind: 'index'; digest: string; mediaType: string; size: number; bytes: Buffer; document: ImageIndexDocument };
+
+export interface ManifestHeadResult {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface BlobHeadResult {
+  digest: string;
+  size: number;
+}
+
+export interface PingResult {
+  /** HTTP status of GET /v2/ (200 when the gateway may read, 401 when it needs credentials). */
+  status: number;
+  /** The Docker-Distribution-API-Version header, when sent. */
+  apiVersion: string | undefined;
+  latencyMs: number;
+}
+
+export interface CatalogPage {
+  repositories: string[];
+  /** The `last` value of the next page, from the Link header; undefined when there is none. */
+  nextLast: string | undefined;
+}
+
+/** What kind of registry resource an upstream request touched; used for counting and metrics. */
+export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'blob' | 'upload';
+
+/** Reported once per upstream HTTP request, after its response (or failure). */
+export interface UpstreamRequestEvent {
+  registry: string;
+  kind: RequestKind;
+  method: string;
+  /** Path and query, redacted. */
+  path: string;
+  /** 0 when no response came (network error, timeout). */
+  status: number;
+  durationMs: number;
+}

@@ -1,0 +1,29 @@
+import { findBlob } from './blob.js';
+import { builder } from './builder.js';
+import { BlobRef, DescriptorRef, PlatformRef } from './refs.js';
+
+// Platforms as documents spell them; the GraphQL type names os.version osVersion.
+PlatformRef.implement({
+  fields: (t) => ({
+    os: t.exposeString('os'),
+    architecture: t.exposeString('architecture'),
+    variant: t.string({ nullable: true, resolve: (platform) => platform.variant || null }),
+    osVersion: t.string({ nullable: true, resolve: (platform) => platform['os.version'] || null }),
+  }),
+});
+
+DescriptorRef.implement({
+  fields: (t) => ({
+    digest: t.string({ resolve: ({ descriptor }) => descriptor.digest }),
+    mediaType: t.string({ resolve: ({ descriptor }) => descriptor.mediaType }),
+    size: t.field({ type: 'SafeInt', resolve: ({ descriptor }) => descriptor.size }),
+    annotations: t.field({ type: 'JSONObject', nullable: true, resolve: ({ descriptor }) => descriptor.annotations ?? null }),
+    urls: t.stringList({ nullable: true, resolve: ({ descriptor }) => descriptor.urls ?? null }),
+    blob: t.field({
+      type: BlobRef,
+      nullable: true,
+      description: 'The blob in this repository, or null when the registry does not have it (a foreign layer, missing content).',
+      resolve: ({ registry, repository, descriptor }, _args, context) => findBlob(context, registry, repository, descriptor.digest),
+    }),
+  }),
+});

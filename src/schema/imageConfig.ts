@@ -1,0 +1,57 @@
+import { builder } from './builder.js';
+import { parseDate } from './manifestFacts.js';
+import { ImageConfigRef } from './refs.js';
+
+interface LabelShape {
+  key: string;
+  value: string;
+}
+
+interface HistoryShape {
+  created?: string;
+  created_by?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+const LabelRef = builder.objectRef<LabelShape>('Label').implement({
+  fields: (t) => ({ key: t.exposeString('key'), value: t.exposeString('value') }),
+});
+
+const HistoryEntryRef = builder.objectRef<HistoryShape>('HistoryEntry').implement({
+  fields: (t) => ({
+    created: t.field({ type: 'DateTime', nullable: true, resolve: (entry) => parseDate(entry.created) }),
+    createdBy: t.string({ nullable: true, resolve: (entry) => entry.created_by ?? null }),
+    comment: t.string({ nullable: true, resolve: (entry) => entry.comment ?? null }),
+    emptyLayer: t.boolean({ resolve: (entry) => entry.empty_layer === true }),
+  }),
+});
+
+/** Config documents come from image builders of every kind: every field is read defensively. */
+ImageConfigRef.implement({
+  fields: (t) => ({
+    created: t.field({ type: 'DateTime', nullable: true, resolve: (config) => parseDate(config.created) }),
+    author: t.string({ nullable: true, resolve: (config) => config.author ?? null }),
+    os: t.string({ nullable: true, resolve: (config) => config.os ?? null }),
+    architecture: t.string({ nullable: true, resolve: (config) => config.architecture ?? null }),
+    variant: t.string({ nullable: true, resolve: (config) => config.variant ?? null }),
+    env: t.stringList({ resolve: (config) => strings(config.config?.Env) ?? [] }),
+    entrypoint: t.stringList({ nullable: true, resolve: (config) => strings(config.config?.Entrypoint) }),
+    cmd: t.stringList({ nullable: true, resolve: (config) => strings(config.config?.Cmd) }),
+    workingDir: t.string({ nullable: true, resolve: (config) => config.config?.WorkingDir || null }),
+    user: t.string({ nullable: true, resolve: (config) => config.config?.User || null }),
+    labels: t.field({
+      type: [LabelRef],
+      resolve: (config) =>
+        Object.entries(config.config?.Labels ?? {})
+          .map(([key, value]) => ({ key, value: String(value) }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    }),
+    exposedPorts: t.stringList({ resolve: (config) => Object.keys(config.config?.ExposedPorts ?? {}).sort() }),
+    history: t.field({ type: [HistoryEntryRef], resolve: (config) => (Array.isArray(config.history) ? config.history : []) }),
+  }),
+});
+
+function strings(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.map(String) : null;
+}

@@ -1,0 +1,13 @@
+// Only imports: each module adds its types and their root fields to the builder.
+import { builder } from './builder.js';
+import './registry.js';
+import './repository.js';
+import './tag.js';
+import './manifest.js';
+import './descriptor.js';
+import './blob.js';
+import './imageConfig.js';
+import './writes.js';
+import './events.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,64 @@
+import { RegistryError } from '../registry/errors.js';
+import { builder } from './builder.js';
+import { registryArg } from './inputs.js';
+import { RegistryRef } from './refs.js';
+
+interface RegistryStatusShape {
+  reachable: boolean;
+  apiVersion: string | null;
+  authenticated: boolean;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+const RegistryStatusRef = builder.objectRef<RegistryStatusShape>('RegistryStatus').implement({
+  fields: (t) => ({
+    reachable: t.exposeBoolean('reachable'),
+    apiVersion: t.exposeString('apiVersion', { nullable: true, description: 'The Docker-Distribution-API-Version header, when sent.' }),
+    authenticated: t.exposeBoolean('authenticated', { description: 'Whether the registry lets the gateway read (GET /v2/ answered 200).' }),
+    latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the registry is unreachable or refuses the gateway, when it does.' }),
+  }),
+});
+
+builder.node(RegistryRef, {
+  id: { resolve: (registry) => registry.config.name },
+  loadOne: (name, context) => context.registries.find(name) ?? null,
+  fields: (t) => ({
+    name: t.string({ description: 'The name given in configuration.', resolve: (registry) => registry.config.name }),
+    url: t.string({ resolve: (registry) => registry.config.url }),
+    status: t.field({
+      type: RegistryStatusRef,
+      resolve: async (registry, _args, context): Promise<RegistryStatusShape> => {
+        try {
+          const ping = await context.loaders.status.load(registry.config.name);
+          const authenticated = ping.status === 200;
+          return {
+            reachable: true,
+            apiVersion: ping.apiVersion ?? null,
+            authenticated,
+            latencyMs: ping.latencyMs,
+            error: authenticated ? null : `GET /v2/ answered ${ping.status}`,
+          };
+        } catch (error) {
+          if (!(error instanceof RegistryError)) throw error;
+          return { reachable: false, apiVersion: null, authenticated: false, latencyMs: null, error: error.message };
+        }
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  registries: t.field({
+    type: [RegistryRef],
+    description: 'Every configured registry, in configuration order.',
+    resolve: (_root, _args, context) => context.registries.list(),
+  }),
+  registry: t.field({
+    type: RegistryRef,
+    description: 'The named registry, or the default one when name is omitted. Unknown name: error NOT_FOUND.',
+    args: { name: t.arg.string() },
+    resolve: (_root, args, context) => registryArg(context, args.name),
+  }),
+}));

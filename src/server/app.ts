@@ -1,0 +1,96 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config.js';
+import { createGatewayContext, type GatewayContext } from '../loaders/context.js';
+import { ContentCache } from '../loaders/contentCache.js';
+import type { UpstreamRequestEvent } from '../registry/types.js';
+import { RegistrySet } from '../registrySet.js';
+import { toClientError } from '../schema/errors.js';
+import { schema } from '../schema/index.js';
+import { useHealthChecks } from './health.js';
+
+export interface GatewayAppOptions {
+  config: GatewayConfig;
+  logger?: Logger;
+  /** Observes every upstream request (tests count them here). */
+  onUpstreamRequest?: (event: UpstreamRequestEvent) => void;
+}
+
+export interface GatewayApp {
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  registries: RegistrySet;
+  cache: ContentCache;
+  /** Closes the registries' connection pools. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_GRAPHIQL_QUERY = `# The dashboard: every repository with its tags, digests and platforms.
+query Dashboard {
+  registry {
+    name
+    status { reachable apiVersion latencyMs }
+    repositories(first: 50) {
+      edges {
+        node {
+          name
+          tagCount
+          tags(first: 20) {
+            edges {
+              node {
+                name
+                digest
+                manifest {
+                  mediaType
+                  totalSize
+                  ... on ImageManifest { platform { os architecture variant } image { created } }
+                  ... on ImageIndex { platforms { os architecture variant } }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`;
+
+/** The gateway as a fetch handler, without listening: tests call yoga.fetch, main.ts listens. */
+export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayAppOptions): GatewayApp {
+  const registries = new RegistrySet(config, (event) => {
+    logger?.debug({ upstream: event }, 'upstream request');
+    onUpstreamRequest?.(event);
+  });
+  const cache = new ContentCache(config.cache.maxBytes);
+  let graphiqlPage: string | undefined;
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    context: () => createGatewayContext(registries, cache),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
+    // GraphiQL with its assets inlined (registries often live in networks without internet
+    // access); the page is the same for every request, so it is rendered once.
+    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    logging: logger
+      ? {
+          debug: (...args) => logger.debug(args),
+          info: (...args) => logger.info(args),
+          warn: (...args) => logger.warn(args),
+          error: (...args) => logger.error(args),
+        }
+      : false,
+    maskedErrors: {
+      maskError(error, message) {
+        const clientError = error instanceof GraphQLError ? toClientError(error) : undefined;
+        if (clientError) return clientError;
+        logger?.error({ err: error }, 'unexpected error while executing a query');
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+    plugins: [useHealthChecks(registries)],
+  });
+  return { yoga, registries, cache, close: () => registries.close() };
+}
