@@ -1,4 +1,10 @@
-// INTERFACE DRAFT: the registry-client helper replaces the bodies; signatures are fixed.
+import type { Dispatcher } from 'undici';
+import { blobGet, blobHead } from './blob.js';
+import { catalogPage } from './catalog.js';
+import { manifestGet, manifestHead } from './manifest.js';
+import { ping } from './ping.js';
+import { tagsList } from './tags.js';
+import { Transport } from './transport.js';
 import type {
   BlobHeadResult,
   CatalogPage,
@@ -7,6 +13,7 @@ import type {
   PingResult,
   UpstreamRequestEvent,
 } from './types.js';
+import { blobUpload, manifestPut } from './upload.js';
 
 export interface RegistryClientOptions {
   /** The registry's name in configuration (reported in events and errors). */
@@ -23,26 +30,82 @@ export interface RegistryClientOptions {
   maxBlobBytes: number;
   /** Called once per upstream request. */
   onRequest?: (event: UpstreamRequestEvent) => void;
+  /** Sends every request instead of the client's own pool (tests pass a MockAgent); the caller closes it. */
+  dispatcher?: Dispatcher;
 }
 
-export declare class RegistryClient {
+/**
+ * A Docker Registry HTTP API V2 / OCI Distribution client for one registry. Every method
+ * validates its names first (InvalidReferenceError, before any request) and fails with a
+ * RegistryError otherwise.
+ */
+export class RegistryClient {
   readonly name: string;
+  /** The registry's origin (credentials and path of the configured URL dropped). */
   readonly url: string;
-  constructor(options: RegistryClientOptions);
-  ping(): Promise<PingResult>;
+  private readonly transport: Transport;
+  private readonly maxManifestBytes: number;
+  private readonly maxBlobBytes: number;
+
+  constructor(options: RegistryClientOptions) {
+    this.name = options.name;
+    this.transport = new Transport({
+      registry: options.name,
+      url: options.url,
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      dispatcher: options.dispatcher,
+      onRequest: options.onRequest,
+    });
+    this.url = this.transport.origin;
+    this.maxManifestBytes = options.maxManifestBytes;
+    this.maxBlobBytes = options.maxBlobBytes;
+  }
+
+  ping(): Promise<PingResult> {
+    return ping(this.transport);
+  }
+
   /** One catalog page; n is at most 1000. */
-  catalogPage(params: { n: number; last?: string }): Promise<CatalogPage>;
+  catalogPage(params: { n: number; last?: string }): Promise<CatalogPage> {
+    return catalogPage(this.transport, params);
+  }
+
   /** Every tag of a repository, over all Link pages, in registry order. NOT_FOUND for an unknown repository. */
-  tagsList(repository: string): Promise<string[]>;
+  tagsList(repository: string): Promise<string[]> {
+    return tagsList(this.transport, repository);
+  }
+
   /** GET with the four Accept types; verified against the digest when reference is a digest. */
-  manifestGet(repository: string, reference: string): Promise<FetchedManifest>;
-  manifestHead(repository: string, reference: string): Promise<ManifestHeadResult>;
+  manifestGet(repository: string, reference: string): Promise<FetchedManifest> {
+    return manifestGet(this.transport, repository, reference, this.maxManifestBytes);
+  }
+
+  manifestHead(repository: string, reference: string): Promise<ManifestHeadResult> {
+    return manifestHead(this.transport, repository, reference);
+  }
+
   /** Whole blob, bounded by maxBlobBytes, verified against its digest. */
-  blobGet(repository: string, digest: string): Promise<Buffer>;
-  blobHead(repository: string, digest: string): Promise<BlobHeadResult>;
+  blobGet(repository: string, digest: string): Promise<Buffer> {
+    return blobGet(this.transport, repository, digest, this.maxBlobBytes);
+  }
+
+  blobHead(repository: string, digest: string): Promise<BlobHeadResult> {
+    return blobHead(this.transport, repository, digest);
+  }
+
   /** Monolithic upload (POST then PUT ?digest=); returns the digest. */
-  blobUpload(repository: string, bytes: Buffer): Promise<string>;
+  blobUpload(repository: string, bytes: Buffer): Promise<string> {
+    return blobUpload(this.transport, repository, bytes);
+  }
+
   /** PUT a manifest under a tag or digest; returns the registry's Docker-Content-Digest. */
-  manifestPut(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string>;
-  close(): Promise<void>;
+  manifestPut(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    return manifestPut(this.transport, repository, reference, bytes, mediaType);
+  }
+
+  /** Closes the connection pool; requests in flight finish first. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
 }

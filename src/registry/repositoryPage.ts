@@ -1,10 +1,8 @@
+import { MAX_CATALOG_PAGE_SIZE } from './catalog.js';
 import type { CatalogPage } from './types.js';
 
-/** The largest page the catalog is asked for: distribution caps `n` at 1000. */
-export const MAX_CATALOG_PAGE = 1000;
-
 export interface RepositoryPageRequest {
-  /** How many names to return, 1 to MAX_CATALOG_PAGE. */
+  /** How many names to return, 1 to MAX_CATALOG_PAGE_SIZE. */
   first: number;
   /** Return names after this one. */
   after?: string;
@@ -31,7 +29,7 @@ export async function readRepositoryPage(fetchPage: FetchCatalogPage, request: R
   let last = maxDefined(request.after, prefix ? nameBefore(prefix) : undefined);
   const names: string[] = [];
   for (;;) {
-    const page = await fetchPage({ n: Math.min(first - names.length + 1, MAX_CATALOG_PAGE), last });
+    const page = await fetchPage({ n: Math.min(first - names.length + 1, MAX_CATALOG_PAGE_SIZE), last });
     let pastPrefix = false;
     for (const name of page.repositories) {
       if (prefix && !name.startsWith(prefix)) {

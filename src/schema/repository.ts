@@ -1,4 +1,5 @@
-import { MAX_CATALOG_PAGE, readRepositoryPage } from '../registry/repositoryPage.js';
+import { MAX_CATALOG_PAGE_SIZE } from '../registry/catalog.js';
+import { readRepositoryPage } from '../registry/repositoryPage.js';
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
 import { nullIfNotFound, userInputError } from './errors.js';
@@ -33,10 +34,10 @@ builder.objectFields(RegistryRef, (t) => ({
   repositories: t.field({
     type: RepositoryConnectionRef,
     nullable: true,
-    description: `Repositories in lexical order. first: at most ${MAX_CATALOG_PAGE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
+    description: `Repositories in lexical order. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
     args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
     resolve: async (registry, args) => {
-      const first = pageSizeArg(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE);
+      const first = pageSizeArg(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
       const after = args.after ? repositoryNameArg(decodeCursor('repository', args.after)) : undefined;
       const prefix = args.prefix || undefined;
       if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {

@@ -1,0 +1,372 @@
+/**
+ * HTTP exchanges with one registry: a keep-alive pool whose size bounds the requests in flight,
+ * timeouts, bounded body reads, redirects for blob downloads, one onRequest event per request,
+ * and the mapping of every failure to a RegistryError.
+ */
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import { Agent, Pool, type Dispatcher } from 'undici';
+import {
+  RegistryError,
+  type RegistryErrorCode,
+  type RegistryErrorKind,
+  describeRequest,
+  redactPath,
+} from './errors.js';
+import type { RequestKind, UpstreamRequestEvent } from './types.js';
+
+export interface TransportOptions {
+  /** The registry's configured name, reported in events. */
+  registry: string;
+  /** Base URL of the registry; only its origin is used. */
+  url: string;
+  /** Connections of the pool, which is the bound on requests in flight. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Dispatches every request instead of an own pool (tests inject a MockAgent); not closed by close(). */
+  dispatcher?: Dispatcher;
+  onRequest?: (event: UpstreamRequestEvent) => void;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT';
+
+export interface TransportRequest {
+  kind: RequestKind;
+  method: HttpMethod;
+  /** A path on the registry (/v2/...), or a URL the registry handed out (Location, Link), resolved against the registry. */
+  target: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** Read a successful response's body, refusing (TOO_LARGE) one longer than this; without it the body is discarded. */
+  maxBodyBytes?: number;
+  /** Statuses besides 2xx that are answers rather than errors (ping's 401). */
+  acceptStatuses?: readonly number[];
+  /** Follow up to MAX_REDIRECTS redirects, as blob downloads need when storage serves them. */
+  followRedirects?: boolean;
+}
+
+export interface TransportResponse {
+  method: HttpMethod;
+  /** The URL that answered (after redirects). */
+  url: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Empty unless the request asked for the body with maxBodyBytes. */
+  body: Buffer;
+}
+
+export const MAX_REDIRECTS = 3;
+/** How much of an error response is read to find the registry's error codes. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+const EXCERPT_LENGTH = 200;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export class Transport {
+  readonly origin: string;
+  private readonly registry: string;
+  private readonly timeoutMs: number;
+  private readonly onRequest: ((event: UpstreamRequestEvent) => void) | undefined;
+  private readonly registryDispatcher: Dispatcher;
+  private readonly injectedDispatcher: Dispatcher | undefined;
+  private readonly concurrency: number;
+  /** For redirect and upload targets on another origin (blob storage); created on first use. */
+  private foreignAgent: Agent | undefined;
+
+  constructor(options: TransportOptions) {
+    const base = new URL(options.url);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new Error(`registry ${options.registry}: url must be http or https, got ${base.protocol}`);
+    }
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new RangeError(`registry ${options.registry}: concurrency must be a positive integer`);
+    }
+    this.origin = base.origin;
+    this.registry = options.registry;
+    this.timeoutMs = options.timeoutMs;
+    this.concurrency = options.concurrency;
+    this.onRequest = options.onRequest;
+    this.injectedDispatcher = options.dispatcher;
+    this.registryDispatcher =
+      options.dispatcher ??
+      new Pool(this.origin, {
+        connections: options.concurrency,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connect: { timeout: options.timeoutMs },
+      });
+  }
+
+  /** Sends a request (and its redirects when asked), returning the final accepted response. */
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    let url = new URL(request.target, this.origin);
+    for (let redirects = 0; ; redirects++) {
+      const outcome = await this.exchange(request, url);
+      if (!('redirectTo' in outcome)) return outcome;
+      if (redirects === MAX_REDIRECTS) {
+        throw new RegistryError({
+          kind: 'PROTOCOL',
+          message: `${describeRequest(request.method, url.href)}: more than ${MAX_REDIRECTS} redirects`,
+          method: request.method,
+          url: url.href,
+          status: outcome.status,
+        });
+      }
+      url = outcome.redirectTo;
+    }
+  }
+
+  async close(): Promise<void> {
+    const owned = [this.foreignAgent, this.injectedDispatcher ? undefined : this.registryDispatcher];
+    await Promise.all(owned.map((dispatcher) => dispatcher?.close()));
+  }
+
+  /** One HTTP request and its response body, reported to onRequest whatever the outcome. */
+  private async exchange(
+    request: TransportRequest,
+    url: URL,
+  ): Promise<TransportResponse | { status: number; redirectTo: URL }> {
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await this.dispatcherFor(url).request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      status = response.statusCode;
+      const { body, headers } = response;
+
+      const location = headers.location;
+      if (request.followRedirects && REDIRECT_STATUSES.has(status) && typeof location === 'string') {
+        await body.dump();
+        return { status, redirectTo: this.redirectTarget(request.method, url, location) };
+      }
+      if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
+        const bytes =
+          request.maxBodyBytes === undefined
+            ? await discard(body)
+            : await this.readBounded(request.method, url, response, request.maxBodyBytes);
+        return { method: request.method, url: url.href, status, headers, body: bytes };
+      }
+      const errorBody = await readUpTo(body, ERROR_BODY_LIMIT);
+      throw responseError({ method: request.method, url: url.href, status, body: errorBody });
+    } catch (error) {
+      // Anything but our own verdicts is the connection failing: refused, reset, timed out.
+      throw error instanceof RegistryError ? error : this.networkError(request.method, url, error);
+    } finally {
+      this.onRequest?.({
+        registry: this.registry,
+        kind: request.kind,
+        method: request.method,
+        path: redactPath(url.href),
+        status,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    if (url.origin === this.origin || this.injectedDispatcher) return this.registryDispatcher;
+    this.foreignAgent ??= new Agent({
+      connections: this.concurrency,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      connect: { timeout: this.timeoutMs },
+    });
+    return this.foreignAgent;
+  }
+
+  private redirectTarget(method: HttpMethod, from: URL, location: string): URL {
+    const target = URL.canParse(location, from.href) ? new URL(location, from) : undefined;
+    if (target?.protocol !== 'http:' && target?.protocol !== 'https:') {
+      throw new RegistryError({
+        kind: 'PROTOCOL',
+        message: `${describeRequest(method, from.href)}: redirect to an unusable location`,
+        method,
+        url: from.href,
+      });
+    }
+    return target;
+  }
+
+  /** The body, refused as TOO_LARGE by its Content-Length up front or once it grows past the bound. */
+  private async readBounded(
+    method: HttpMethod,
+    url: URL,
+    { headers, body, statusCode }: Dispatcher.ResponseData,
+    maxBytes: number,
+  ): Promise<Buffer> {
+    const tooLarge = (size: string): RegistryError =>
+      new RegistryError({
+        kind: 'TOO_LARGE',
+        message: `${describeRequest(method, url.href)}: response of ${size} exceeds the limit of ${maxBytes} bytes`,
+        method,
+        url: url.href,
+        status: statusCode,
+      });
+    const declared = Number(headers['content-length']);
+    if (declared > maxBytes) {
+      await body.dump();
+      throw tooLarge(`${declared} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    // Leaving the loop early (throw, break) destroys the body, which drops its connection.
+    for await (const chunk of body) {
+      length += (chunk as Buffer).length;
+      if (length > maxBytes) throw tooLarge(`more than ${maxBytes} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, length);
+  }
+
+  private networkError(method: HttpMethod, url: URL, cause: unknown): RegistryError {
+    return new RegistryError({
+      kind: 'UNAVAILABLE',
+      message: `${describeRequest(method, url.href)}: ${networkFailure(cause, this.timeoutMs)}`,
+      method,
+      url: url.href,
+      cause,
+    });
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function networkFailure(cause: unknown, timeoutMs: number): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `no answer within ${timeoutMs} ms`;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return `request failed: ${detail}`;
+}
+
+async function discard(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+  await body.dump();
+  return Buffer.alloc(0);
+}
+
+/** At most limit bytes of the body; the rest is dropped with the connection (see readBounded). */
+async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length >= limit) break;
+  }
+  return Buffer.concat(chunks, length).subarray(0, limit);
+}
+
+const KIND_BY_STATUS: Readonly<Record<number, RegistryErrorKind>> = {
+  400: 'INVALID',
+  401: 'UNAUTHORIZED',
+  403: 'DENIED',
+  404: 'NOT_FOUND',
+  405: 'UNSUPPORTED',
+  429: 'RATE_LIMITED',
+};
+
+/** Error codes that say more about what happened than the status they come with. */
+const KIND_BY_CODE: Readonly<Record<string, RegistryErrorKind>> = {
+  TOOMANYREQUESTS: 'RATE_LIMITED',
+  DENIED: 'DENIED',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  UNSUPPORTED: 'UNSUPPORTED',
+};
+
+export interface ErrorResponse {
+  method: string;
+  url: string;
+  status: number;
+  body: Buffer;
+}
+
+/** The RegistryError for a response with an unaccepted status. */
+export function responseError({ method, url, status, body }: ErrorResponse): RegistryError {
+  const registryErrors = parseErrorBody(body);
+  const codeKind = registryErrors.map((entry) => KIND_BY_CODE[entry.code]).find((kind) => kind !== undefined);
+  const statusKind = KIND_BY_STATUS[status] ?? (status >= 500 && status < 600 ? 'UNAVAILABLE' : 'PROTOCOL');
+  const detail =
+    registryErrors.length > 0
+      ? registryErrors.map((entry) => [entry.code, entry.message].filter(Boolean).join(' ')).join('; ')
+      : excerpt(body.toString('utf8')) || STATUS_CODES[status] || 'unexpected status';
+  return new RegistryError({
+    kind: codeKind ?? statusKind,
+    message: `${describeRequest(method, url)}: ${status} ${detail}`,
+    method,
+    url,
+    status,
+    registryErrors,
+  });
+}
+
+/** The entries of a distribution `{"errors": [...]}` body; [] for any other body. */
+export function parseErrorBody(body: Buffer): RegistryErrorCode[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return [];
+  }
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((entry: unknown): RegistryErrorCode[] => {
+    const { code, message, detail } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof code !== 'string') return [];
+    const parsedEntry: RegistryErrorCode = { code };
+    if (typeof message === 'string') parsedEntry.message = message;
+    if (detail !== undefined) parsedEntry.detail = detail;
+    return [parsedEntry];
+  });
+}
+
+/** A plain-text body (a proxy's page, "read-only mode") squeezed into one short line. */
+export function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= EXCERPT_LENGTH ? line : `${line.slice(0, EXCERPT_LENGTH - 1)}…`;
+}
+
+/** A PROTOCOL error about a response the client cannot make sense of. */
+export function protocolError(
+  response: Pick<TransportResponse, 'method' | 'url' | 'status'>,
+  detail: string,
+): RegistryError {
+  return new RegistryError({
+    kind: 'PROTOCOL',
+    message: `${describeRequest(response.method, response.url)}: ${detail}`,
+    method: response.method,
+    url: response.url,
+    status: response.status,
+  });
+}
+
+/** The parsed JSON body; PROTOCOL when it is not JSON. */
+export function jsonBody(response: TransportResponse): unknown {
+  try {
+    return JSON.parse(response.body.toString('utf8'));
+  } catch {
+    throw protocolError(response, `response is not JSON: ${excerpt(response.body.toString('utf8'))}`);
+  }
+}
+
+/** The Content-Length header as a byte count; PROTOCOL when it is missing or malformed. */
+export function contentLength(response: TransportResponse): number {
+  const value = headerValue(response.headers, 'content-length');
+  if (value === undefined || !/^\d+$/.test(value)) {
+    throw protocolError(response, `no usable Content-Length header (${JSON.stringify(value ?? null)})`);
+  }
+  return Number(value);
+}
+
+/** The first value of a response header. */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
