@@ -8,7 +8,16 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // One registry, seeded with the sample content, shared by every test file.
+    globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
 });
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Base URL of the shared local registry holding sampleContent(). */
+    registryUrl: string;
+  }
+}

@@ -1,6 +1,6 @@
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
-import { digestArg, registryArg, repositoryNameArg } from './inputs.js';
+import { grammar, registryArg } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { BlobRef, RepositoryRef, type BlobParent } from './refs.js';
 
@@ -14,8 +14,8 @@ builder.node(BlobRef, {
   description: 'A blob as the registry stores it, confirmed with a HEAD request.',
   id: { resolve: (blob) => encodeLocalId(blob.registry, blob.repository, blob.digest) },
   loadOne: (id, context) => {
-    const [registry, repository, digest] = decodeLocalId(id, 3) as [string, string, string];
-    return findBlob(context, registryArg(context, registry).config.name, repositoryNameArg(repository), digestArg(digest));
+    const [registry, repository, digest] = decodeLocalId(id, 'repository', 'digest') as [string, string, string];
+    return findBlob(context, registryArg(context, registry).config.name, repository, digest);
   },
   fields: (t) => ({
     digest: t.exposeString('digest'),
@@ -29,7 +29,7 @@ builder.objectField(RepositoryRef, 'blob', (t) =>
     type: BlobRef,
     nullable: true,
     description: 'A blob by digest, or null when the repository does not have it.',
-    args: { digest: t.arg.string({ required: true }) },
-    resolve: (repository, args, context) => findBlob(context, repository.registry, repository.name, digestArg(args.digest)),
+    args: { digest: t.arg.string({ required: true, ...grammar('digest') }) },
+    resolve: (repository, args, context) => findBlob(context, repository.registry, repository.name, args.digest),
   }),
 );

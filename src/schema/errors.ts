@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { RegistryError, type RegistryErrorKind } from '../registry/errors.js';
 import { InvalidReferenceError } from '../registry/reference.js';
@@ -37,11 +38,12 @@ export function unsupportedError(message: string): GraphQLError {
 export function toClientError(error: GraphQLError): GraphQLError | undefined {
   const original = error.originalError;
   if (!original || original === error) return error;
+  // Pothos reports malformed input (a global id that does not decode) with its own GraphQLError subclass.
+  if (original instanceof InvalidReferenceError || original instanceof PothosValidationError) {
+    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+  }
   if (original instanceof GraphQLError) {
     return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: original.extensions });
-  }
-  if (original instanceof InvalidReferenceError) {
-    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
   }
   if (original instanceof RegistryError) {
     return new GraphQLError(original.message, {

@@ -1,47 +1,42 @@
-import { isDigest, isValidDigest, isValidRepositoryName, isValidTag } from '../registry/reference.js';
+import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, parseReference } from '../registry/reference.js';
 import type { GatewayContext } from '../loaders/context.js';
 import type { RegistryEntry } from '../registrySet.js';
-import { notFoundError, userInputError } from './errors.js';
+import { notFoundError } from './errors.js';
 
 /**
- * Arguments are checked against the distribution grammar here, before any upstream call: a
- * malformed name is the client's mistake and must not cost a request to the registry.
+ * The distribution grammar an argument follows. Arguments marked with `grammar(...)` are
+ * checked for the whole operation before execution starts (see useArgumentGrammar), so a
+ * malformed name is the client's error (BAD_USER_INPUT) and costs no upstream call, even when
+ * it sits below a field that would call the registry first.
  */
-export function repositoryNameArg(name: string): string {
-  if (!isValidRepositoryName(name)) {
-    throw userInputError(
-      `invalid repository name "${truncate(name)}": lowercase path components of [a-z0-9] separated by ".", "_", "__" or "-", joined by "/", at most 255 characters`,
-    );
-  }
-  return name;
+export type ArgumentGrammar = 'repository' | 'tag' | 'digest' | 'tagOrDigest' | 'imageReference';
+
+const CHECKS: Record<ArgumentGrammar, (value: string) => unknown> = {
+  repository: assertRepositoryName,
+  tag: assertTag,
+  digest: assertDigest,
+  tagOrDigest: assertTagOrDigest,
+  imageReference: parseReference,
+};
+
+/** Options for an argument (or input field) that follows the grammar. */
+export function grammar(kind: ArgumentGrammar) {
+  return { extensions: { grammar: kind } };
 }
 
-export function tagArg(tag: string): string {
-  if (!isValidTag(tag)) {
-    throw userInputError(`invalid tag "${truncate(tag)}": up to 128 characters of [A-Za-z0-9_.-], not starting with "." or "-"`);
-  }
-  return tag;
+/** The grammar an argument's extensions declare, if any. */
+export function grammarOf(extensions: Readonly<Record<string, unknown>> | null | undefined): ArgumentGrammar | undefined {
+  const kind = extensions?.grammar;
+  return typeof kind === 'string' && kind in CHECKS ? (kind as ArgumentGrammar) : undefined;
 }
 
-export function digestArg(digest: string): string {
-  if (!isValidDigest(digest)) {
-    throw userInputError(`invalid digest "${truncate(digest)}": expected sha256:<64 lowercase hex> or sha512:<128 lowercase hex>`);
-  }
-  return digest;
-}
-
-/** A tag or a digest. */
-export function referenceArg(reference: string): string {
-  return isDigest(reference) || reference.includes(':') ? digestArg(reference) : tagArg(reference);
+/** Throws InvalidReferenceError (BAD_USER_INPUT) when value does not follow the grammar. */
+export function checkGrammar(kind: ArgumentGrammar, value: string): void {
+  CHECKS[kind](value);
 }
 
 export function registryArg(context: GatewayContext, name: string | null | undefined): RegistryEntry {
   const entry = context.registries.find(name);
-  if (!entry) throw notFoundError(`no registry named "${truncate(name ?? '')}" is configured`);
+  if (!entry) throw notFoundError(`no registry named ${JSON.stringify((name ?? '').slice(0, 80))} is configured`);
   return entry;
-}
-
-/** Keeps echoed input short in messages. */
-function truncate(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }

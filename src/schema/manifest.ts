@@ -2,7 +2,7 @@ import { parseReference } from '../registry/reference.js';
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
 import { nullIfNotFound } from './errors.js';
-import { digestArg, referenceArg, registryArg, repositoryNameArg, tagArg } from './inputs.js';
+import { grammar, registryArg } from './inputs.js';
 import {
   imageConfigOf,
   isAttestation,
@@ -84,8 +84,8 @@ function manifestNodeOptions(kind: 'image' | 'index') {
   return {
     id: { resolve: (parent: ManifestParent) => encodeLocalId(parent.registry, parent.repository, parent.manifest.digest) },
     loadOne: async (id: string, context: GatewayContext) => {
-      const [registry, repository, digest] = decodeLocalId(id, 3) as [string, string, string];
-      const parent = await findManifest(context, registryArg(context, registry).config.name, repositoryNameArg(repository), digestArg(digest));
+      const [registry, repository, digest] = decodeLocalId(id, 'repository', 'digest') as [string, string, string];
+      const parent = await findManifest(context, registryArg(context, registry).config.name, repository, digest);
       return parent?.manifest.kind === kind ? parent : null;
     },
   };
@@ -179,8 +179,8 @@ builder.objectField(RepositoryRef, 'manifest', (t) =>
     type: ManifestRef,
     nullable: true,
     description: 'A manifest by tag or digest, or null when unknown.',
-    args: { reference: t.arg.string({ required: true }) },
-    resolve: (repository, args, context) => findManifest(context, repository.registry, repository.name, referenceArg(args.reference)),
+    args: { reference: t.arg.string({ required: true, ...grammar('tagOrDigest') }) },
+    resolve: (repository, args, context) => findManifest(context, repository.registry, repository.name, args.reference),
   }),
 );
 
@@ -190,13 +190,12 @@ builder.queryField('manifest', (t) =>
     nullable: true,
     description:
       "A manifest by reference 'repo:tag', 'repo@sha256:...' or 'repo:tag@sha256:...' ('repo' alone means 'repo:latest'), or null when unknown.",
-    args: { reference: t.arg.string({ required: true }), registry: t.arg.string() },
+    args: { reference: t.arg.string({ required: true, ...grammar('imageReference') }), registry: t.arg.string() },
     resolve: (_root, args, context) => {
       const { repository, tag, digest } = parseReference(args.reference);
       const registry = registryArg(context, args.registry).config.name;
-      // With both, the digest decides (as with docker pull); the tag is only checked for form.
-      const reference = digest ? digestArg(digest) : tagArg(tag ?? 'latest');
-      return findManifest(context, registry, repositoryNameArg(repository), reference);
+      // With both, the digest decides (as with docker pull); the tag was only checked for form.
+      return findManifest(context, registry, repository, digest ?? tag ?? 'latest');
     },
   }),
 );

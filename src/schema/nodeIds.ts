@@ -1,4 +1,5 @@
 import { userInputError } from './errors.js';
+import { checkGrammar, type ArgumentGrammar } from './inputs.js';
 
 /**
  * The local part of a global id: the identifying fields as a JSON array. The relay plugin
@@ -8,15 +9,20 @@ export function encodeLocalId(...parts: string[]): string {
   return JSON.stringify(parts);
 }
 
-export function decodeLocalId(id: string, count: number): string[] {
+/**
+ * The parts of a local id, the first being a registry name and each further one checked
+ * against its grammar: an id is client input like any argument.
+ */
+export function decodeLocalId(id: string, ...grammars: ArgumentGrammar[]): string[] {
   let parts: unknown;
   try {
     parts = JSON.parse(id);
   } catch {
     parts = undefined;
   }
-  if (!Array.isArray(parts) || parts.length !== count || !parts.every((part) => typeof part === 'string')) {
+  if (!Array.isArray(parts) || parts.length !== grammars.length + 1 || !parts.every((part) => typeof part === 'string')) {
     throw userInputError('malformed node id');
   }
+  grammars.forEach((kind, index) => checkGrammar(kind, parts[index + 1] as string));
   return parts as string[];
 }

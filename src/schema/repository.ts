@@ -3,7 +3,7 @@ import { readRepositoryPage } from '../registry/repositoryPage.js';
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
 import { nullIfNotFound, userInputError } from './errors.js';
-import { registryArg, repositoryNameArg } from './inputs.js';
+import { checkGrammar, grammar, registryArg } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { decodeCursor, encodeCursor, pageSizeArg } from './pagination.js';
 import { RegistryRef, RepositoryRef, type RepositoryParent } from './refs.js';
@@ -19,8 +19,8 @@ async function findRepository(context: GatewayContext, registry: string, name: s
 builder.node(RepositoryRef, {
   id: { resolve: (repository) => encodeLocalId(repository.registry, repository.name) },
   loadOne: (id, context) => {
-    const [registry, name] = decodeLocalId(id, 2) as [string, string];
-    return findRepository(context, registryArg(context, registry).config.name, repositoryNameArg(name));
+    const [registry, name] = decodeLocalId(id, 'repository') as [string, string];
+    return findRepository(context, registryArg(context, registry).config.name, name);
   },
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -38,7 +38,8 @@ builder.objectFields(RegistryRef, (t) => ({
     args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
     resolve: async (registry, args) => {
       const first = pageSizeArg(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
-      const after = args.after ? repositoryNameArg(decodeCursor('repository', args.after)) : undefined;
+      const after = args.after ? decodeCursor('repository', args.after) : undefined;
+      if (after !== undefined) checkGrammar('repository', after);
       const prefix = args.prefix || undefined;
       if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {
         throw userInputError(`invalid prefix "${prefix.slice(0, 80)}": repository names use only [a-z0-9._/-]`);
@@ -62,8 +63,8 @@ builder.objectFields(RegistryRef, (t) => ({
   repository: t.field({
     type: RepositoryRef,
     nullable: true,
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (registry, args, context) => findRepository(context, registry.config.name, repositoryNameArg(args.name)),
+    args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
+    resolve: (registry, args, context) => findRepository(context, registry.config.name, args.name),
   }),
 }));
 
@@ -72,10 +73,7 @@ builder.queryField('repository', (t) =>
     type: RepositoryRef,
     nullable: true,
     description: 'A repository, or null when the registry does not know it.',
-    args: { name: t.arg.string({ required: true }), registry: t.arg.string() },
-    resolve: (_root, args, context) => {
-      const name = repositoryNameArg(args.name);
-      return findRepository(context, registryArg(context, args.registry).config.name, name);
-    },
+    args: { name: t.arg.string({ required: true, ...grammar('repository') }), registry: t.arg.string() },
+    resolve: (_root, args, context) => findRepository(context, registryArg(context, args.registry).config.name, args.name),
   }),
 );

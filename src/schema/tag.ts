@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
 import { nullIfNotFound, userInputError } from './errors.js';
-import { registryArg, repositoryNameArg, tagArg } from './inputs.js';
+import { grammar, registryArg } from './inputs.js';
 import { loadManifest, manifestCreated } from './manifestFacts.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { decodeCursor, encodeCursor, pageSizeArg } from './pagination.js';
@@ -34,12 +34,8 @@ function tagManifest(context: GatewayContext, tag: TagParent) {
 builder.node(TagRef, {
   id: { resolve: (tag) => encodeLocalId(tag.registry, tag.repository, tag.name) },
   loadOne: (id, context) => {
-    const [registry, repository, name] = decodeLocalId(id, 3) as [string, string, string];
-    return findTag(
-      context,
-      { registry: registryArg(context, registry).config.name, name: repositoryNameArg(repository) },
-      tagArg(name),
-    );
+    const [registry, repository, name] = decodeLocalId(id, 'repository', 'tag') as [string, string, string];
+    return findTag(context, { registry: registryArg(context, registry).config.name, name: repository }, name);
   },
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -133,7 +129,7 @@ builder.objectFields(RepositoryRef, (t) => ({
     type: TagRef,
     nullable: true,
     description: 'A tag, or null when the repository has no such tag.',
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (repository, args, context) => findTag(context, repository, tagArg(args.name)),
+    args: { name: t.arg.string({ required: true, ...grammar('tag') }) },
+    resolve: (repository, args, context) => findTag(context, repository, args.name),
   }),
 }));

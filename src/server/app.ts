@@ -9,6 +9,7 @@ import type { UpstreamRequestEvent } from '../registry/types.js';
 import { RegistrySet } from '../registrySet.js';
 import { toClientError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
+import { useArgumentGrammar } from './argumentGrammar.js';
 import { useHealthChecks } from './health.js';
 
 export interface GatewayAppOptions {
@@ -90,7 +91,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [useHealthChecks(registries)],
+    plugins: [useHealthChecks(registries), useArgumentGrammar()],
   });
   return { yoga, registries, cache, close: () => registries.close() };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
 import { buildSchema, findBreakingChanges } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import codegenConfig from '../../codegen.ts';
+import codegenConfig from '../../codegen.js';
 import { printSchemaFile } from '../../src/schema/print.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

@@ -1,0 +1,93 @@
+import {
+  GraphQLError,
+  TypeInfo,
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  isInputObjectType,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { InvalidReferenceError } from '../registry/reference.js';
+import { checkGrammar, grammarOf } from '../schema/inputs.js';
+
+/**
+ * Checks every argument marked with a grammar (repository names, tags, digests, references)
+ * in the whole operation before execution starts. Resolvers run parent-first, so a bad tag
+ * below `repository(name:)` would otherwise reach the resolver only after the repository had
+ * been looked up upstream; here the operation fails with BAD_USER_INPUT and no upstream call.
+ */
+export function useArgumentGrammar(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = grammarErrors(args.schema, args.document, args.operationName ?? undefined, args.variableValues ?? {});
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
+}
+
+function grammarErrors(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getOperationAST>[0],
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): GraphQLError[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const errors: GraphQLError[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const field = typeInfo.getFieldDef();
+      if (!field || field.args.length === 0) return;
+      let values: Record<string, unknown>;
+      try {
+        values = getArgumentValues(field, node, variables);
+      } catch {
+        return; // A coercion error: execution reports it in its own words.
+      }
+      for (const argument of field.args) {
+        checkValue(argument.type, grammarOf(argument.extensions), values[argument.name], (error) =>
+          errors.push(new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } })),
+        );
+      }
+    },
+  });
+  // Fragments are visited through their definitions: a spread's fields are checked there.
+  for (const definition of document.definitions) {
+    if (definition === operation || definition.kind === 'FragmentDefinition') visit(definition, visitor);
+  }
+  return errors;
+}
+
+/** Checks a value, and the fields of input objects (and lists of them) recursively. */
+function checkValue(
+  type: GraphQLInputType,
+  kind: ReturnType<typeof grammarOf>,
+  value: unknown,
+  report: (error: InvalidReferenceError) => void,
+): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const item of value) checkValue(type, kind, item, report);
+    return;
+  }
+  if (kind && typeof value === 'string') {
+    try {
+      checkGrammar(kind, value);
+    } catch (error) {
+      if (error instanceof InvalidReferenceError) report(error);
+      else throw error;
+    }
+    return;
+  }
+  const named = getNamedType(type);
+  if (isInputObjectType(named) && typeof value === 'object') {
+    for (const field of Object.values(named.getFields())) {
+      checkValue(field.type, grammarOf(field.extensions), (value as Record<string, unknown>)[field.name], report);
+    }
+  }
+}
