@@ -10,35 +10,6 @@ const PREFERRED_REGISTRY_PORT = 5000;
 const DEFAULT_GATEWAY_PORT = 4000;
 const HOST = '127.0.0.1';
 
-const SAMPLE_QUERY = `{
-  registry(name: "demo") {
-    status { reachable apiVersion latencyMs }
-    repositories(first: 10) {
-      edges {
-        node {
-          name
-          tags(first: 5, orderBy: SEMVER_DESC) {
-            totalCount
-            edges {
-              node {
-                name
-                digest
-                manifest {
-                  mediaType
-                  totalSize
-                  artifactType
-                  ... on ImageIndex { platforms { os architecture variant } }
-                  ... on ImageManifest { platform { os architecture } image { created } }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}`;
-
 function portFromEnvironment(name: string): number | undefined {
   const value = process.env[name]?.trim();
   if (!value) return undefined;
@@ -84,7 +55,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  console.log(`\nGraphiQL: ${gateway.url}/graphql\n\nTry:\n${SAMPLE_QUERY}\n\nCtrl-C stops the gateway and the registry.`);
+  console.log(
+    `\nGraphiQL: ${gateway.url}/graphql (it opens with the dashboard query: press the run button)\n` +
+      'Ctrl-C stops the gateway and the registry.',
+  );
 
   let stopping = false;
   const stop = async () => {
