@@ -26,6 +26,7 @@ export class RegistrySet {
             maxManifestBytes: config.limits.maxManifestBytes,
             maxBlobBytes: config.limits.maxConfigBytes,
             onRequest,
+            credentials: registry.credentials,
           }),
         },
       ]),

@@ -22,6 +22,31 @@ export interface LocalRegistryOptions {
   dataDir?: string;
   /** Only errors in the registry's log, no access log; default true. */
   quiet?: boolean;
+  /** Require a login: HTTP Basic against an htpasswd file (bcrypt), or tokens from a token server. */
+  auth?: LocalRegistryAuth;
+}
+
+export type LocalRegistryAuth =
+  | { htpasswd: { path: string } }
+  | {
+      token: {
+        /** The token server's URL, sent to clients in the challenge. */
+        realm: string;
+        /** Must be the tokens' `aud`. */
+        service: string;
+        /** Must be the tokens' `iss`. */
+        issuer: string;
+        /** PEM certificates; a token's x5c chain must lead to one of them. */
+        rootCertBundle: string;
+      };
+    };
+
+/** The registry's `auth` config section. */
+function authSection(auth: LocalRegistryAuth | undefined): Record<string, unknown> {
+  if (auth === undefined) return {};
+  if ('htpasswd' in auth) return { auth: { htpasswd: { realm: 'regql-local', path: auth.htpasswd.path } } };
+  const { realm, service, issuer, rootCertBundle } = auth.token;
+  return { auth: { token: { realm, service, issuer, rootcertbundle: rootCertBundle } } };
 }
 
 export interface LocalRegistry {
@@ -180,6 +205,7 @@ async function startOnPort(binary: string, port: number, options: LocalRegistryO
       },
       // A secret of our own only keeps the "no HTTP secret" warning out of the log.
       http: { addr: `${HOST}:${port}`, secret: instanceId, headers: { [INSTANCE_HEADER]: [instanceId] } },
+      ...authSection(options.auth),
     }),
   );
 
@@ -209,7 +235,7 @@ async function startOnPort(binary: string, port: number, options: LocalRegistryO
   };
 
   try {
-    await waitUntilReady(url, instanceId, child, () => stderrTail);
+    await waitUntilReady(url, instanceId, options.auth !== undefined, child, () => stderrTail);
   } catch (error) {
     await stop();
     throw error;
@@ -222,7 +248,7 @@ function environmentWithoutRegistryOverrides(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REGISTRY_')));
 }
 
-async function waitUntilReady(url: string, instanceId: string, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitUntilReady(url: string, instanceId: string, withAuth: boolean, child: ChildProcess, stderr: () => string): Promise<void> {
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) =>
       reject(new RegistryStartError(`docker-registry exited before it was ready (${signal ?? `exit code ${code}`})`, stderr())),
@@ -234,18 +260,19 @@ async function waitUntilReady(url: string, instanceId: string, child: ChildProce
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const answered = await Promise.race([answersBaseEndpoint(url, instanceId), exited]);
+    const answered = await Promise.race([answersBaseEndpoint(url, instanceId, withAuth), exited]);
     if (answered) return;
     await Promise.race([delay(READY_POLL_INTERVAL_MS), exited]);
   }
   throw new RegistryStartError(`docker-registry did not answer GET ${url}/v2/ within ${READY_TIMEOUT_MS} ms`, stderr());
 }
 
-async function answersBaseEndpoint(url: string, instanceId: string): Promise<boolean> {
+/** Ready when /v2/ answers as it should: 200, or 401 when a login is required. */
+async function answersBaseEndpoint(url: string, instanceId: string, withAuth: boolean): Promise<boolean> {
   try {
     const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1_000) });
     await response.body?.cancel();
-    return response.status === 200 && response.headers.get(INSTANCE_HEADER) === instanceId;
+    return response.status === (withAuth ? 401 : 200) && response.headers.get(INSTANCE_HEADER) === instanceId;
   } catch {
     return false;
   }

@@ -1,13 +1,26 @@
+import { isRegistryError } from './errors.js';
 import { headerValue, type Transport } from './transport.js';
 import type { PingResult } from './types.js';
 
-/** GET /v2/: whether the registry answers, and whether it wants credentials (401 is an answer). */
+/**
+ * GET /v2/, authenticated as the registry asks: whether the registry answers, and whether it lets
+ * the gateway in. A refusal (401, or the token server saying no) is an answer, with its reason.
+ */
 export async function ping(transport: Transport): Promise<PingResult> {
   const started = performance.now();
-  const response = await transport.send({ kind: 'ping', method: 'GET', target: '/v2/', acceptStatuses: [401] });
-  return {
-    status: response.status,
-    apiVersion: headerValue(response.headers, 'docker-distribution-api-version'),
-    latencyMs: performance.now() - started,
-  };
+  try {
+    const response = await transport.send({ kind: 'ping', method: 'GET', target: '/v2/', acceptStatuses: [401] });
+    return {
+      status: response.status,
+      apiVersion: headerValue(response.headers, 'docker-distribution-api-version'),
+      latencyMs: performance.now() - started,
+      ...(response.refusal ? { refusal: response.refusal } : {}),
+    };
+  } catch (error) {
+    // The token server refused: the registry answered /v2/ with its 401 challenge before that.
+    if (isRegistryError(error, 'UNAUTHORIZED') || isRegistryError(error, 'DENIED')) {
+      return { status: 401, apiVersion: undefined, latencyMs: performance.now() - started, refusal: error };
+    }
+    throw error;
+  }
 }

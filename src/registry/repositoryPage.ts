@@ -15,7 +15,7 @@ export interface RepositoryPage {
   hasNextPage: boolean;
 }
 
-type FetchCatalogPage = (params: { n: number; last?: string }) => Promise<CatalogPage>;
+export type FetchCatalogPage = (params: { n: number; last?: string }) => Promise<CatalogPage>;
 
 /**
  * One page of repository names, read from the catalog with as few calls as the registry

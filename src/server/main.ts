@@ -50,6 +50,7 @@ async function reportDefaultRegistry(config: GatewayConfig, logger: pino.Logger)
     timeoutMs: Math.min(registry.timeoutMs, 5_000),
     maxManifestBytes: config.limits.maxManifestBytes,
     maxBlobBytes: config.limits.maxConfigBytes,
+    credentials: registry.credentials,
   });
   let warned = false;
   try {
@@ -60,6 +61,9 @@ async function reportDefaultRegistry(config: GatewayConfig, logger: pino.Logger)
           { registry: registry.name, upstreamStatus: ping.status, apiVersion: ping.apiVersion },
           warned ? `registry ${registry.url} is reachable now` : `registry ${registry.url} is reachable`,
         );
+        if (ping.refusal) {
+          logger.warn({ registry: registry.name, error: ping.refusal.message }, `registry ${registry.url} does not let the gateway in`);
+        }
         return;
       } catch (error) {
         if (!warned) {
