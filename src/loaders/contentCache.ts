@@ -53,6 +53,16 @@ export class ContentCache {
     this.lastSeenTagDigest.set(key('tag', registry, repository, tag), digest);
   }
 
+  /** After a write moved or removed the tag: its last digest must not be taken for granted. */
+  forgetTag(registry: string, repository: string, tag: string): void {
+    this.lastSeenTagDigest.delete(key('tag', registry, repository, tag));
+  }
+
+  /** After the manifest was deleted: it must not be served from memory any more. */
+  forgetManifest(registry: string, repository: string, digest: string): void {
+    this.content.delete(key('manifest', registry, repository, digest));
+  }
+
   /** Bytes held, as the bound counts them. */
   get size(): number {
     return this.content.calculatedSize;

@@ -66,6 +66,18 @@ export function isRegistryError(error: unknown, kind?: RegistryErrorKind): error
   return error instanceof RegistryError && (kind === undefined || error.kind === kind);
 }
 
+/** The same failure told differently (with context or advice); kind, status and codes are kept. */
+export function rephrased(error: RegistryError, message: string): RegistryError {
+  return new RegistryError({
+    kind: error.kind,
+    message,
+    method: error.method,
+    url: error.url,
+    status: error.status,
+    registryErrors: error.registryErrors,
+  });
+}
+
 /** Drops userinfo and the values of query parameters, which may carry credentials or tokens. */
 export function redactUrl(raw: string): string {
   let url: URL;

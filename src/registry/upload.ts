@@ -1,6 +1,6 @@
 import { computeDigest, contentDigestHeader } from './digest.js';
 import { assertRepositoryName, assertTagOrDigest } from './reference.js';
-import { headerValue, protocolError, type Transport } from './transport.js';
+import { headerValue, protocolError, type Transport, type TransportResponse } from './transport.js';
 
 /**
  * Monolithic blob upload: POST /v2/<name>/blobs/uploads/ opens a session whose Location
@@ -11,22 +11,35 @@ export async function blobUpload(transport: Transport, repository: string, bytes
   assertRepositoryName(repository);
   const digest = computeDigest(bytes);
   const session = await transport.send({ kind: 'upload', method: 'POST', target: `/v2/${repository}/blobs/uploads/` });
-  const location = headerValue(session.headers, 'location');
-  if (location === undefined || !URL.canParse(location, session.url)) {
-    throw protocolError(session, 'upload session without a usable Location header');
-  }
-  const uploadUrl = new URL(location, session.url);
-  // Appended rather than set through searchParams, which would re-encode the session's own state.
-  const separator = uploadUrl.search ? '&' : '?';
-  uploadUrl.search = `${uploadUrl.search}${separator}digest=${digest}`;
   await transport.send({
     kind: 'upload',
     method: 'PUT',
-    target: uploadUrl.href,
+    target: withDigest(uploadLocation(session), digest),
     headers: { 'content-type': 'application/octet-stream' },
     body: bytes,
   });
   return digest;
+}
+
+/**
+ * The absolute URL an upload response (POST opening a session, PATCH of a chunk) names in its
+ * Location header, where the next request of the upload goes.
+ */
+export function uploadLocation(response: TransportResponse): string {
+  const location = headerValue(response.headers, 'location');
+  if (location === undefined || !URL.canParse(location, response.url)) {
+    throw protocolError(response, 'upload session without a usable Location header');
+  }
+  return new URL(location, response.url).href;
+}
+
+/** The upload URL with ?digest= for the PUT that completes the upload. */
+export function withDigest(uploadUrl: string, digest: string): string {
+  const url = new URL(uploadUrl);
+  // Appended rather than set through searchParams, which would re-encode the session's own state.
+  const separator = url.search ? '&' : '?';
+  url.search = `${url.search}${separator}digest=${digest}`;
+  return url.href;
 }
 
 /** PUT /v2/<name>/manifests/<reference> with the manifest's media type; returns its digest. */

@@ -34,6 +34,8 @@ const RegistryEventRef = builder.objectRef<RegistryEventShape>('RegistryEvent').
 });
 
 builder.subscriptionType({
+  // Like queries: open to every request unless access.requireReadToken is on.
+  authScopes: { read: true },
   fields: (t) => ({
     registryEvents: t.field({
       type: RegistryEventRef,

@@ -1,0 +1,124 @@
+import { forgetAfterWrite } from '../loaders/invalidation.js';
+import { copyManifestContent } from '../operations/copyManifest.js';
+import { explainingRefusals } from '../operations/refusals.js';
+import { removeTag } from '../operations/removeTag.js';
+import { RegistryError } from '../registry/errors.js';
+import { builder } from './builder.js';
+import { cost, ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from './cost.js';
+import { grammar } from './inputs.js';
+import { tagsPointingAt } from './manifestFacts.js';
+import { TagRef, type TagParent } from './refs.js';
+import { MAX_TAG_PAGE } from './tag.js';
+import { loadForWrite, writeTarget } from './writeTargets.js';
+
+const DeleteTagInput = builder.inputType('DeleteTagInput', {
+  fields: (t) => ({
+    registry: t.string(),
+    repository: t.string({ required: true, ...grammar('repository') }),
+    tag: t.string({ required: true, ...grammar('tag') }),
+    keepManifest: t.boolean({
+      defaultValue: false,
+      description: 'Keep the manifest (reachable by digest) even when this was its last tag.',
+    }),
+    dryRun: t.boolean({ defaultValue: false, description: 'Report what would happen; change nothing.' }),
+  }),
+});
+
+const DeleteTagPayload = builder
+  .objectRef<{ tag: string; digest: string; manifestDeleted: boolean; remainingTags: string[]; dryRun: boolean }>('DeleteTagPayload')
+  .implement({
+    fields: (t) => ({
+      tag: t.exposeString('tag'),
+      digest: t.exposeString('digest', { description: 'The digest the tag pointed at.' }),
+      manifestDeleted: t.exposeBoolean('manifestDeleted', {
+        description: 'Whether the manifest was deleted too (or would be, on a dry run): no other tag pointed at it and keepManifest was false.',
+      }),
+      remainingTags: t.exposeStringList('remainingTags', { description: 'Tags that still point at the digest, sorted.' }),
+      dryRun: t.exposeBoolean('dryRun'),
+    }),
+  });
+
+const TagManifestInput = builder.inputType('TagManifestInput', {
+  fields: (t) => ({
+    registry: t.string(),
+    repository: t.string({ required: true, ...grammar('repository') }),
+    source: t.string({ required: true, description: 'A tag or digest in sourceRepository (default: repository).', ...grammar('tagOrDigest') }),
+    sourceRepository: t.string({ description: 'Another repository of the same registry to copy the manifest from.', ...grammar('repository') }),
+    tag: t.string({ required: true, ...grammar('tag') }),
+  }),
+});
+
+const TagManifestPayload = builder.objectRef<{ tag: TagParent }>('TagManifestPayload').implement({
+  fields: (t) => ({ tag: t.field({ type: TagRef, resolve: (payload) => payload.tag }) }),
+});
+
+builder.mutationField('deleteTag', (t) =>
+  t.field({
+    type: DeleteTagPayload,
+    description:
+      'Removes exactly one tag: other tags on the same digest stay (with DELETE by tag where the registry supports it, else by ' +
+      'moving the tag onto a placeholder manifest of its own and deleting that). When no other tag points at the digest, the ' +
+      'manifest is deleted too unless keepManifest is true. Needs the write scope, and delete when the manifest is deleted.',
+    authScopes: { write: true },
+    // The tag list and every tag (remainingTags), then the placeholder's PUT and DELETEs.
+    ...cost({ calls: 5 + MAX_TAG_PAGE }),
+    args: { input: t.arg({ type: DeleteTagInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { entry, registry } = writeTarget(context, input.registry);
+      const { repository, tag } = input;
+      const current = await loadForWrite(context, { registry, repository, reference: tag }, `${repository} has no tag "${tag}"`);
+      const digest = current.manifest.digest;
+      const remainingTags = (await tagsPointingAt(context, current, { strict: true })).filter((other) => other !== tag);
+      const manifestDeleted = remainingTags.length === 0 && !input.keepManifest;
+      if (manifestDeleted) {
+        context.access.require('delete', `deleteTag of the last tag on ${digest} (which deletes the manifest unless keepManifest is true)`);
+      }
+      const dryRun = input.dryRun ?? false;
+      if (!dryRun) {
+        await explainingRefusals(async () => {
+          if (manifestDeleted) await entry.client.manifestDelete(repository, digest);
+          else await removeTag(entry.client, repository, tag, current.manifest);
+        });
+        forgetAfterWrite(context, { registry, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
+      }
+      return { tag, digest, manifestDeleted, remainingTags, dryRun };
+    },
+  }),
+);
+
+builder.mutationField('tagManifest', (t) =>
+  t.field({
+    type: TagManifestPayload,
+    description:
+      'Points a tag (new or existing) at a manifest: the manifest bytes are pushed unchanged under the tag, so the digest is ' +
+      "the source's. From sourceRepository, the manifest's blobs are mounted (or, where the registry will not mount, streamed " +
+      'through the gateway) and an index\'s children copied first. Needs the write scope.',
+    authScopes: { write: true },
+    // An index's children and their blobs mounted one by one, then the PUT.
+    ...cost({ calls: 2 + ESTIMATED_INDEX_ENTRIES * (2 + ESTIMATED_LAYERS) }),
+    args: { input: t.arg({ type: TagManifestInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { entry, registry } = writeTarget(context, input.registry);
+      const { repository, tag } = input;
+      const fromRepository = input.sourceRepository ?? repository;
+      const { manifest } = await loadForWrite(
+        context,
+        { registry, repository: fromRepository, reference: input.source },
+        `${fromRepository} has no manifest "${input.source}"`,
+      );
+      await explainingRefusals(async () => {
+        if (fromRepository !== repository) await copyManifestContent(entry.client, manifest, { fromRepository, repository });
+        const stored = await entry.client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
+        if (stored !== manifest.digest) {
+          throw new RegistryError({
+            kind: 'PROTOCOL',
+            message: `PUT /v2/${repository}/manifests/${tag}: the registry stored the manifest as ${stored}, not as ${manifest.digest}`,
+            method: 'PUT',
+          });
+        }
+      });
+      forgetAfterWrite(context, { registry, repository, tags: [tag], deletedDigests: [] });
+      return { tag: { registry, repository, name: tag } };
+    },
+  }),
+);
