@@ -32,74 +32,94 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
     return entry.client;
   };
 
-  const status = new DataLoader<string, PingResult>(batchEach((registry) => clientOf(registry).ping()));
+  const status = loaderOf<string, PingResult>((registry) => clientOf(registry).ping());
 
-  const tags = new DataLoader<RepositoryKey, string[], string>(
-    batchEach(({ registry, repository }) => clientOf(registry).tagsList(repository)),
-    { cacheKeyFn: repositoryCacheKey },
+  const tags = loaderOf<RepositoryKey, string[]>(({ registry, repository }) => clientOf(registry).tagsList(repository), repositoryCacheKey);
+
+  /** Per repository, the loads by tag in flight: a load by digest waits for them (see loadByDigest). */
+  const tagLoadsInFlight = new Map<string, Set<Promise<unknown>>>();
+  /** Manifests this request read by tag, by repository and digest. */
+  const readByTag = new Map<string, FetchedManifest>();
+
+  const manifests: DataLoader<ManifestKey, FetchedManifest, string> = loaderOf(
+    (key) => (isDigest(key.reference) ? loadByDigest(key) : loadByTag(key)),
+    manifestCacheKey,
   );
 
-  const manifests: DataLoader<ManifestKey, FetchedManifest, string> = new DataLoader(
-    batchEach(async (key: ManifestKey) => {
-      const manifest = await fetchManifest(key);
-      if (!isDigest(key.reference)) {
-        cache.setTagHint(key.registry, key.repository, key.reference, manifest.digest);
-        manifests.prime({ ...key, reference: manifest.digest }, manifest);
-      }
+  function loadByTag(key: ManifestKey): Promise<FetchedManifest> {
+    const load = (async () => {
+      const manifest = await fetchByTag(key);
+      cache.setTagHint(key.registry, key.repository, key.reference, manifest.digest);
+      readByTag.set(digestCacheKey({ ...key, digest: manifest.digest }), manifest);
+      manifests.prime({ ...key, reference: manifest.digest }, manifest);
       return manifest;
-    }),
-    { cacheKeyFn: manifestCacheKey },
-  );
+    })();
+    const repository = repositoryCacheKey(key);
+    const inFlight = tagLoadsInFlight.get(repository) ?? new Set();
+    tagLoadsInFlight.set(repository, inFlight);
+    inFlight.add(load);
+    const done = () => inFlight.delete(load);
+    load.then(done, done);
+    return load;
+  }
 
   /**
-   * By digest: from the cache, else one verified GET. By tag: when the tag was seen before and
-   * its content is cached, a HEAD confirms the digest (the tag may have moved) and the content
-   * comes from the cache; otherwise one GET by tag.
+   * When the tag was seen before and its content is cached, a HEAD confirms the digest (the
+   * tag may have moved) and the content comes from the cache; otherwise one GET by tag.
    */
-  async function fetchManifest({ registry, repository, reference }: ManifestKey): Promise<FetchedManifest> {
+  async function fetchByTag({ registry, repository, reference }: ManifestKey): Promise<FetchedManifest> {
     const client = clientOf(registry);
-    const byDigest = async (digest: string) => {
-      const cached = cache.getManifest(registry, repository, digest);
-      if (cached) return cached;
-      const fetched = await client.manifestGet(repository, digest);
-      cache.setManifest(registry, repository, fetched);
-      return fetched;
-    };
-    if (isDigest(reference)) return byDigest(reference);
     const hint = cache.getTagHint(registry, repository, reference);
     if (hint && cache.getManifest(registry, repository, hint)) {
       const { digest } = await client.manifestHead(repository, reference);
-      return byDigest(digest);
+      return fetchByDigest({ registry, repository, digest });
     }
     const fetched = await client.manifestGet(repository, reference);
     cache.setManifest(registry, repository, fetched);
     return fetched;
   }
 
-  const configs = new DataLoader<DigestKey, ImageConfigDocument, string>(
-    batchEach(async ({ registry, repository, digest }) => {
-      const cached = cache.getConfig(registry, repository, digest);
-      if (cached) return cached;
-      const bytes = await clientOf(registry).blobGet(repository, digest);
-      const config = parseImageConfig(bytes, digest);
-      cache.setConfig(registry, repository, digest, config, bytes.length);
-      return config;
-    }),
-    { cacheKeyFn: digestCacheKey },
-  );
+  /**
+   * A digest is often also what a tag of the same repository points at (an index's child that is
+   * tagged too). When loads by tag of the repository are in flight, one of them may be bringing
+   * this very manifest: waiting for them and looking again costs one round trip at most, and
+   * spares fetching the same manifest twice.
+   */
+  async function loadByDigest({ registry, repository, reference: digest }: ManifestKey): Promise<FetchedManifest> {
+    const key = { registry, repository, digest };
+    const known = () => readByTag.get(digestCacheKey(key)) ?? cache.getManifest(registry, repository, digest);
+    const pending = known() === undefined ? tagLoadsInFlight.get(repositoryCacheKey(key)) : undefined;
+    if (pending && pending.size > 0) await Promise.allSettled(pending);
+    return known() ?? fetchByDigest(key);
+  }
+
+  /** From the cache, else one verified GET. */
+  async function fetchByDigest({ registry, repository, digest }: DigestKey): Promise<FetchedManifest> {
+    const cached = cache.getManifest(registry, repository, digest);
+    if (cached) return cached;
+    const fetched = await clientOf(registry).manifestGet(repository, digest);
+    cache.setManifest(registry, repository, fetched);
+    return fetched;
+  }
+
+  const configs = loaderOf<DigestKey, ImageConfigDocument>(async ({ registry, repository, digest }) => {
+    const cached = cache.getConfig(registry, repository, digest);
+    if (cached) return cached;
+    const bytes = await clientOf(registry).blobGet(repository, digest);
+    const config = parseImageConfig(bytes, digest);
+    cache.setConfig(registry, repository, digest, config, bytes.length);
+    return config;
+  }, digestCacheKey);
 
   /** null when the repository does not have the blob. */
-  const blobs = new DataLoader<DigestKey, BlobHeadResult | null, string>(
-    batchEach(async ({ registry, repository, digest }) => {
-      try {
-        return await clientOf(registry).blobHead(repository, digest);
-      } catch (error) {
-        if (error instanceof RegistryError && error.kind === 'NOT_FOUND') return null;
-        throw error;
-      }
-    }),
-    { cacheKeyFn: digestCacheKey },
-  );
+  const blobs = loaderOf<DigestKey, BlobHeadResult | null>(async ({ registry, repository, digest }) => {
+    try {
+      return await clientOf(registry).blobHead(repository, digest);
+    } catch (error) {
+      if (error instanceof RegistryError && error.kind === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }, digestCacheKey);
 
   return { status, tags, manifests, configs, blobs };
 }
@@ -107,12 +127,16 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
 export type Loaders = ReturnType<typeof createLoaders>;
 
 /**
- * Registries have no batch endpoints: a batch is one request per key, all started at once
- * (the client's connection pool bounds how many are in flight). A failing key fails alone.
+ * Registries have no batch endpoints, so every key is a request of its own, started at once
+ * (the client's connection pool bounds how many are in flight) and answered as soon as it is
+ * in: a DataLoader batch would hold every key until the slowest of its batch had answered.
+ * What DataLoader does here: a key asked for twice in the request is one request.
  */
-function batchEach<K, V>(load: (key: K) => Promise<V>) {
-  return (keys: readonly K[]) =>
-    Promise.all(keys.map((key) => load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+function loaderOf<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => string): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    async ([key]) => [await load(key!).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))],
+    { batch: false, ...(cacheKeyFn && { cacheKeyFn }) },
+  );
 }
 
 function parseImageConfig(bytes: Buffer, digest: string): ImageConfigDocument {

@@ -1,7 +1,11 @@
 import type { Dispatcher } from 'undici';
+import type { Credentials } from './auth/credentials.js';
 import { blobGet, blobHead } from './blob.js';
+import { blobCopy, type BlobCopyRequest } from './blobCopy.js';
+import { blobMount, type BlobMountResult } from './blobMount.js';
 import { catalogPage } from './catalog.js';
 import { manifestGet, manifestHead } from './manifest.js';
+import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
 import { tagsList } from './tags.js';
 import { Transport } from './transport.js';
@@ -32,6 +36,8 @@ export interface RegistryClientOptions {
   onRequest?: (event: UpstreamRequestEvent) => void;
   /** Sends every request instead of the client's own pool (tests pass a MockAgent); the caller closes it. */
   dispatcher?: Dispatcher;
+  /** Login for registries that ask for one (Basic, or toward their token server); anonymous without. */
+  credentials?: Credentials;
 }
 
 /**
@@ -56,6 +62,7 @@ export class RegistryClient {
       timeoutMs: options.timeoutMs,
       dispatcher: options.dispatcher,
       onRequest: options.onRequest,
+      credentials: options.credentials,
     });
     this.url = this.transport.origin;
     this.maxManifestBytes = options.maxManifestBytes;
@@ -102,6 +109,21 @@ export class RegistryClient {
   /** PUT a manifest under a tag or digest; returns the registry's Docker-Content-Digest. */
   manifestPut(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     return manifestPut(this.transport, repository, reference, bytes, mediaType);
+  }
+
+  /** DELETE a manifest by digest (with every tag on it) or, where the registry supports it, one tag. */
+  manifestDelete(repository: string, reference: string): Promise<void> {
+    return manifestDelete(this.transport, repository, reference);
+  }
+
+  /** Cross-repository mount of a blob; when the registry will not mount, the upload session it opened instead. */
+  blobMount(repository: string, digest: string, fromRepository: string): Promise<BlobMountResult> {
+    return blobMount(this.transport, repository, digest, fromRepository);
+  }
+
+  /** Copies a blob between repositories through the gateway, chunk by chunk, verified against its digest. */
+  blobCopy(request: BlobCopyRequest): Promise<void> {
+    return blobCopy(this.transport, request);
   }
 
   /** Closes the connection pool; requests in flight finish first. */

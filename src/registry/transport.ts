@@ -1,7 +1,8 @@
 /**
  * HTTP exchanges with one registry: a keep-alive pool whose size bounds the requests in flight,
- * timeouts, bounded body reads, redirects for blob downloads, one onRequest event per request,
- * and the mapping of every failure to a RegistryError.
+ * timeouts, bounded body reads, redirects for blob downloads, authentication as the registry's
+ * challenges ask (see auth/authenticator.ts), one onRequest event per request, and the mapping of
+ * every failure to a RegistryError.
  */
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { Agent, Pool, type Dispatcher } from 'undici';
@@ -12,6 +13,9 @@ import {
   describeRequest,
   redactPath,
 } from './errors.js';
+import { Authenticator, type Authorization } from './auth/authenticator.js';
+import type { Credentials } from './auth/credentials.js';
+import { requestScopes } from './auth/scope.js';
 import type { RequestKind, UpstreamRequestEvent } from './types.js';
 
 export interface TransportOptions {
@@ -25,9 +29,11 @@ export interface TransportOptions {
   /** Dispatches every request instead of an own pool (tests inject a MockAgent); not closed by close(). */
   dispatcher?: Dispatcher;
   onRequest?: (event: UpstreamRequestEvent) => void;
+  /** Sent when the registry asks (Basic), or to its token server (Bearer); without them, tokens are asked for anonymously. */
+  credentials?: Credentials;
 }
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface TransportRequest {
   kind: RequestKind;
@@ -52,6 +58,14 @@ export interface TransportResponse {
   headers: IncomingHttpHeaders;
   /** Empty unless the request asked for the body with maxBodyBytes. */
   body: Buffer;
+  /** For an accepted 401: why the registry refuses, as the error the request would otherwise fail with. */
+  refusal?: RegistryError;
+}
+
+/** A 401 from the registry itself, which authentication may answer. */
+interface Challenged {
+  challenged: RegistryError;
+  response: TransportResponse;
 }
 
 export const MAX_REDIRECTS = 3;
@@ -59,6 +73,8 @@ export const MAX_REDIRECTS = 3;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const EXCERPT_LENGTH = 200;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Bound on a token server's answer (tokens of some clouds run to several KiB). */
+const TOKEN_RESPONSE_MAX_BYTES = 1024 * 1024;
 
 export class Transport {
   readonly origin: string;
@@ -70,6 +86,7 @@ export class Transport {
   private readonly concurrency: number;
   /** For redirect and upload targets on another origin (blob storage); created on first use. */
   private foreignAgent: Agent | undefined;
+  private readonly authenticator: Authenticator;
 
   constructor(options: TransportOptions) {
     const base = new URL(options.url);
@@ -93,13 +110,46 @@ export class Transport {
         bodyTimeout: options.timeoutMs,
         connect: { timeout: options.timeoutMs },
       });
+    this.authenticator = new Authenticator({
+      registryUrl: this.origin,
+      credentials: options.credentials,
+      fetchToken: (url, headers) => this.fetchToken(url, headers),
+    });
   }
 
-  /** Sends a request (and its redirects when asked), returning the final accepted response. */
+  /**
+   * Sends a request (and its redirects when asked), returning the final accepted response. A 401
+   * from the registry is answered once: with the credentials, or a token for the scopes the
+   * request needs (derived from its method and path), then the request is sent again.
+   */
   async send(request: TransportRequest): Promise<TransportResponse> {
-    let url = new URL(request.target, this.origin);
+    const url = new URL(request.target, this.origin);
+    // Only the registry's own URLs authenticate; storage URLs it hands out carry their own signature.
+    const scopes = url.origin === this.origin ? requestScopes(request.method, url) : [];
+    let authorization = url.origin === this.origin ? await this.authenticator.authorize(scopes) : undefined;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.follow(request, url, authorization);
+      if (!('challenged' in outcome)) return outcome;
+      const challenge = outcome.response.headers['www-authenticate'];
+      const retryWith = attempt === 1 ? await this.authenticator.answer(challenge, scopes, authorization) : undefined;
+      if (retryWith === undefined) {
+        const refusal = this.authenticator.refusal(outcome.challenged, challenge, scopes, authorization);
+        if (request.acceptStatuses?.includes(401)) return { ...outcome.response, refusal };
+        throw refusal;
+      }
+      authorization = retryWith;
+    }
+  }
+
+  /** The request and its redirects; the Authorization goes only to the registry's own origin. */
+  private async follow(
+    request: TransportRequest,
+    target: URL,
+    authorization: Authorization | undefined,
+  ): Promise<TransportResponse | Challenged> {
+    let url = target;
     for (let redirects = 0; ; redirects++) {
-      const outcome = await this.exchange(request, url);
+      const outcome = await this.exchange(request, url, authorization);
       if (!('redirectTo' in outcome)) return outcome;
       if (redirects === MAX_REDIRECTS) {
         throw new RegistryError({
@@ -119,22 +169,40 @@ export class Transport {
     await Promise.all(owned.map((dispatcher) => dispatcher?.close()));
   }
 
+  /** GET from the token server, outside authentication: its own credentials are in headers. */
+  private async fetchToken(url: URL, headers: Record<string, string>): Promise<TransportResponse> {
+    const request: TransportRequest = {
+      kind: 'token',
+      method: 'GET',
+      target: url.href,
+      headers,
+      maxBodyBytes: TOKEN_RESPONSE_MAX_BYTES,
+    };
+    // Without followRedirects and as kind 'token', every answer but a 2xx is thrown as an error.
+    return (await this.exchange(request, url, undefined)) as TransportResponse;
+  }
+
   /** One HTTP request and its response body, reported to onRequest whatever the outcome. */
   private async exchange(
     request: TransportRequest,
     url: URL,
-  ): Promise<TransportResponse | { status: number; redirectTo: URL }> {
+    authorization: Authorization | undefined,
+  ): Promise<TransportResponse | Challenged | { status: number; redirectTo: URL }> {
     const started = performance.now();
+    const ownOrigin = url.origin === this.origin;
     let status = 0;
     try {
       const response = await this.dispatcherFor(url).request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: request.method,
-        headers: request.headers,
+        headers: authorization && ownOrigin ? { ...request.headers, authorization: authorization.header } : request.headers,
         body: request.body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        // undici closes the connection after a HEAD unless told otherwise (for servers that send
+        // a body anyway; registries do not): each tag check would pay a new TCP and TLS handshake.
+        ...(request.method === 'HEAD' && { reset: false }),
       });
       status = response.statusCode;
       const { body, headers } = response;
@@ -144,7 +212,9 @@ export class Transport {
         await body.dump();
         return { status, redirectTo: this.redirectTarget(request.method, url, location) };
       }
-      if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
+      // A 401 from the registry itself is a challenge, for send() to answer, even where 401 is accepted.
+      const challenge = status === 401 && ownOrigin && request.kind !== 'token';
+      if (!challenge && ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status))) {
         const bytes =
           request.maxBodyBytes === undefined
             ? await discard(body)
@@ -152,7 +222,9 @@ export class Transport {
         return { method: request.method, url: url.href, status, headers, body: bytes };
       }
       const errorBody = await readUpTo(body, ERROR_BODY_LIMIT);
-      throw responseError({ method: request.method, url: url.href, status, body: errorBody });
+      const error = responseError({ method: request.method, url: url.href, status, body: errorBody });
+      if (!challenge) throw error;
+      return { challenged: error, response: { method: request.method, url: url.href, status, headers, body: Buffer.alloc(0) } };
     } catch (error) {
       // Anything but our own verdicts is the connection failing: refused, reset, timed out.
       throw error instanceof RegistryError ? error : this.networkError(request.method, url, error);

@@ -1,4 +1,5 @@
 /** Documents of the OCI image spec and Docker image manifest v2, as the registry stores them. */
+import type { RegistryError } from './errors.js';
 
 export interface Platform {
   os: string;
@@ -81,8 +82,10 @@ export interface BlobHeadResult {
 }
 
 export interface PingResult {
-  /** HTTP status of GET /v2/ (200 when the gateway may read, 401 when it needs credentials). */
+  /** HTTP status of GET /v2/ after authentication (200 when the gateway may read, 401 when it may not). */
   status: number;
+  /** When the status is not 200: why the registry refuses the gateway (UNAUTHORIZED or DENIED). */
+  refusal?: RegistryError;
   /** The Docker-Distribution-API-Version header, when sent. */
   apiVersion: string | undefined;
   latencyMs: number;
@@ -95,7 +98,7 @@ export interface CatalogPage {
 }
 
 /** What kind of registry resource an upstream request touched; used for counting and metrics. */
-export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'blob' | 'upload';
+export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'blob' | 'upload' | 'token';
 
 /** Reported once per upstream HTTP request, after its response (or failure). */
 export interface UpstreamRequestEvent {

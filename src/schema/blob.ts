@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
+import { cost } from './cost.js';
 import { grammar, registryArg } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { BlobRef, RepositoryRef, type BlobParent } from './refs.js';
@@ -29,6 +30,7 @@ builder.objectField(RepositoryRef, 'blob', (t) =>
     type: BlobRef,
     nullable: true,
     description: 'A blob by digest, or null when the repository does not have it.',
+    ...cost({ calls: 1 }),
     args: { digest: t.arg.string({ required: true, ...grammar('digest') }) },
     resolve: (repository, args, context) => findBlob(context, repository.registry, repository.name, args.digest),
   }),

@@ -1,13 +1,18 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../loaders/context.js';
+import { scopeAuthDenial } from './access.js';
+import { cost } from './cost.js';
 
 export interface SchemaTypes {
   Context: GatewayContext;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
+  /** What the request's bearer token allows (see src/access.ts); read is granted to all unless access.requireReadToken. */
+  AuthScopes: { read: boolean; write: boolean; delete: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number };
@@ -17,10 +22,21 @@ export interface SchemaTypes {
 
 /** Only configuration lives here; types live in one module each beside their root fields. */
 export const builder = new SchemaBuilder<SchemaTypes>({
-  plugins: [RelayPlugin],
+  // Scope checks first, so that no other plugin's wrapper runs for a refused field.
+  plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({
+      read: context.access.allows('read'),
+      write: context.access.allows('write'),
+      delete: context.access.allows('delete'),
+    }),
+    unauthorizedError: (_parent, context, info, result) => scopeAuthDenial(context, info, result),
+  },
   relay: {
     nodesQueryOptions: false,
+    // Looking a node up costs one call: a tag list, a manifest or a blob HEAD.
+    nodeQueryOptions: cost({ calls: 1 }),
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
   },
@@ -30,4 +46,7 @@ builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('SafeInt', SafeIntResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
 
-builder.queryType({});
+// Every query field needs read, which every request has unless access.requireReadToken is on.
+builder.queryType({ authScopes: { read: true } });
+// Each mutation's scopes are on its field, beside its domain type.
+builder.mutationType({});

@@ -1,5 +1,6 @@
 import { findBlob } from './blob.js';
 import { builder } from './builder.js';
+import { cost } from './cost.js';
 import { BlobRef, DescriptorRef, PlatformRef } from './refs.js';
 
 // Platforms as documents spell them; the GraphQL type names os.version osVersion.
@@ -22,6 +23,7 @@ DescriptorRef.implement({
     blob: t.field({
       type: BlobRef,
       nullable: true,
+      ...cost({ calls: 1 }),
       description: 'The blob in this repository, or null when the registry does not have it (a foreign layer, missing content).',
       resolve: ({ registry, repository, descriptor }, _args, context) => findBlob(context, registry, repository, descriptor.digest),
     }),

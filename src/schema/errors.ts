@@ -1,5 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
+import { ForbiddenError } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
+import { AccessDeniedError } from '../access.js';
 import { RegistryError, type RegistryErrorKind } from '../registry/errors.js';
 import { InvalidReferenceError } from '../registry/reference.js';
 
@@ -17,6 +19,11 @@ const CODE_BY_KIND: Record<RegistryErrorKind, string> = {
   PROTOCOL: 'UPSTREAM_ERROR',
 };
 
+/** The extensions.code a registry failure of this kind carries. */
+export function registryErrorCode(kind: RegistryErrorKind): string {
+  return CODE_BY_KIND[kind];
+}
+
 export function userInputError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
@@ -32,12 +39,20 @@ export function unsupportedError(message: string): GraphQLError {
 /**
  * The one place where failures become what clients see. Registry failures keep their message
  * (method, path and the registry's codes; never credentials) and carry the registry's error
- * codes in extensions.registryErrors; the caller's bad input is BAD_USER_INPUT. Anything else
+ * codes in extensions.registryErrors; the caller's bad input is BAD_USER_INPUT; a request without
+ * the access it needs is UNAUTHENTICATED (no valid token) or FORBIDDEN (not allowed). Anything else
  * is a bug: undefined is returned so the server masks it and logs it.
  */
 export function toClientError(error: GraphQLError): GraphQLError | undefined {
   const original = error.originalError;
   if (!original || original === error) return error;
+  if (original instanceof AccessDeniedError) {
+    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: original.code } });
+  }
+  // Scope-auth's own refusal (a subclass of PothosValidationError, so checked before it).
+  if (original instanceof ForbiddenError) {
+    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'FORBIDDEN' } });
+  }
   // Pothos reports malformed input (a global id that does not decode) with its own GraphQLError subclass.
   if (original instanceof InvalidReferenceError || original instanceof PothosValidationError) {
     return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });

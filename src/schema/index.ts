@@ -7,7 +7,8 @@ import './manifest.js';
 import './descriptor.js';
 import './blob.js';
 import './imageConfig.js';
-import './writes.js';
+import './manifestMutations.js';
+import './tagMutations.js';
 import './events.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,6 +1,7 @@
 import { parseReference } from '../registry/reference.js';
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
+import { cost, ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from './cost.js';
 import { nullIfNotFound } from './errors.js';
 import { grammar, registryArg } from './inputs.js';
 import {
@@ -12,6 +13,7 @@ import {
   tagsPointingAt,
 } from './manifestFacts.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
+import { MAX_TAG_PAGE } from './tag.js';
 import { isImageConfigMediaType } from '../registry/mediaTypes.js';
 import {
   DescriptorRef,
@@ -44,6 +46,8 @@ ManifestRef.implement({
     totalSize: t.field({
       type: 'SafeInt',
       nullable: true,
+      // An image's sizes are in its document; an index reads its children.
+      ...cost(({ parentType }) => (parentType === 'ImageIndex' ? { calls: ESTIMATED_INDEX_ENTRIES } : {})),
       description:
         'Bytes a pull transfers: the document, its config and layers; for an index, the sum over its entries; each distinct blob counted once.',
       resolve: (parent, _args, context) => manifestTotalSize(context, parent),
@@ -69,6 +73,8 @@ ManifestRef.implement({
     tags: t.stringList({
       nullable: true,
       description: 'Tags of this repository that point at this digest, sorted.',
+      // The tag list, then every tag's digest.
+      ...cost({ calls: 1 + MAX_TAG_PAGE }),
       resolve: (parent, _args, context) => tagsPointingAt(context, parent),
     }),
     document: t.field({
@@ -102,11 +108,13 @@ builder.node(ImageManifestRef, {
     }),
     layers: t.field({
       type: [DescriptorRef],
+      ...cost({ items: ESTIMATED_LAYERS }),
       resolve: (parent) => imageDocument(parent).layers.map((layer) => descriptorIn(parent, layer)),
     }),
     image: t.field({
       type: ImageConfigRef,
       nullable: true,
+      ...cost({ shared: { config: 1 } }),
       description: 'The image configuration; null when the config is not an image config (an artifact).',
       resolve: (parent, _args, context) => imageConfigOf(context, parent),
     }),
@@ -114,6 +122,7 @@ builder.node(ImageManifestRef, {
       type: PlatformRef,
       nullable: true,
       description: 'os/architecture/variant from the image configuration.',
+      ...cost({ shared: { config: 1 } }),
       resolve: async (parent, _args, context) => {
         const config = await imageConfigOf(context, parent);
         return config?.os && config.architecture
@@ -131,6 +140,7 @@ builder.node(ImageIndexRef, {
   fields: (t) => ({
     manifests: t.field({
       type: [IndexEntryRef],
+      ...cost({ items: ESTIMATED_INDEX_ENTRIES }),
       resolve: (parent) => indexDocument(parent).manifests.map((entry) => descriptorIn(parent, entry)),
     }),
     platforms: t.field({
@@ -169,6 +179,7 @@ IndexEntryRef.implement({
     manifest: t.field({
       type: ManifestRef,
       nullable: true,
+      ...cost({ calls: 1 }),
       resolve: ({ registry, repository, descriptor }, _args, context) => findManifest(context, registry, repository, descriptor.digest),
     }),
   }),
@@ -179,6 +190,7 @@ builder.objectField(RepositoryRef, 'manifest', (t) =>
     type: ManifestRef,
     nullable: true,
     description: 'A manifest by tag or digest, or null when unknown.',
+    ...cost({ calls: 1 }),
     args: { reference: t.arg.string({ required: true, ...grammar('tagOrDigest') }) },
     resolve: (repository, args, context) => findManifest(context, repository.registry, repository.name, args.reference),
   }),
@@ -191,6 +203,7 @@ builder.queryField('manifest', (t) =>
     description:
       "A manifest by reference 'repo:tag', 'repo@sha256:...' or 'repo:tag@sha256:...' ('repo' alone means 'repo:latest'), or null when unknown.",
     args: { reference: t.arg.string({ required: true, ...grammar('imageReference') }), registry: t.arg.string() },
+    ...cost({ calls: 1 }),
     resolve: (_root, args, context) => {
       const { repository, tag, digest } = parseReference(args.reference);
       const registry = registryArg(context, args.registry).config.name;

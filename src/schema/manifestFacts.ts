@@ -1,7 +1,9 @@
 import type { GatewayContext } from '../loaders/context.js';
 import type { ManifestKey } from '../loaders/loaders.js';
+import { isRegistryError } from '../registry/errors.js';
 import { isImageConfigMediaType } from '../registry/mediaTypes.js';
 import type { Descriptor, FetchedManifest, ImageIndexDocument } from '../registry/types.js';
+import { nullIfNotFound } from './errors.js';
 import type { ManifestParent } from './refs.js';
 
 /** Facts about a manifest that need more than its own document: children, configs, tags. */
@@ -76,15 +78,29 @@ async function collectBlobSizes(context: GatewayContext, parent: ManifestParent,
   );
 }
 
-/** Tags of the repository whose manifest is this digest, sorted; every tag is resolved (loaders de-duplicate). */
-export async function tagsPointingAt(context: GatewayContext, parent: ManifestParent): Promise<string[]> {
+/**
+ * Tags of the repository whose manifest is this digest, sorted; every tag is resolved (loaders
+ * de-duplicate); none in a repository without a tag list. A tag that fails to resolve counts as not pointing at it; with `strict` (before
+ * a delete, which must not miss a tag) only a tag that is gone meanwhile does, any other failure
+ * is thrown.
+ */
+export async function tagsPointingAt(
+  context: GatewayContext,
+  parent: ManifestParent,
+  { strict = false }: { strict?: boolean } = {},
+): Promise<string[]> {
   const { registry, repository } = parent;
-  const tags = await context.loaders.tags.load({ registry, repository });
+  // Distribution answers 404 for the tag list of a repository that never had a tag.
+  const tags = await nullIfNotFound(context.loaders.tags.load({ registry, repository }));
+  if (tags === null) return [];
   const digests = await Promise.all(
     tags.map((tag) =>
       context.loaders.manifests.load({ registry, repository, reference: tag }).then(
         (manifest: FetchedManifest) => manifest.digest,
-        () => undefined,
+        (error: unknown) => {
+          if (strict && !isRegistryError(error, 'NOT_FOUND')) throw error;
+          return undefined;
+        },
       ),
     ),
   );

@@ -1,7 +1,9 @@
 import { MAX_CATALOG_PAGE_SIZE } from '../registry/catalog.js';
-import { readRepositoryPage } from '../registry/repositoryPage.js';
+import { type FetchCatalogPage, readRepositoryPage } from '../registry/repositoryPage.js';
+import { staticCatalog } from '../registry/staticCatalog.js';
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
+import { cost, pageSizeEstimate } from './cost.js';
 import { nullIfNotFound, userInputError } from './errors.js';
 import { checkGrammar, grammar, registryArg } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
@@ -34,8 +36,13 @@ builder.objectFields(RegistryRef, (t) => ({
   repositories: t.field({
     type: RepositoryConnectionRef,
     nullable: true,
-    description: `Repositories in lexical order. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
+    description: `Repositories in lexical order: the catalog's, or the list configured for the registry. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
     args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
+    // The catalog is read in pages of up to MAX_CATALOG_PAGE_SIZE names, first + 1 of them.
+    ...cost(({ args }) => {
+      const first = pageSizeEstimate(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
+      return { calls: Math.ceil((first + 1) / MAX_CATALOG_PAGE_SIZE), items: first };
+    }),
     resolve: async (registry, args) => {
       const first = pageSizeArg(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
       const after = args.after ? decodeCursor('repository', args.after) : undefined;
@@ -44,7 +51,9 @@ builder.objectFields(RegistryRef, (t) => ({
       if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {
         throw userInputError(`invalid prefix "${prefix.slice(0, 80)}": repository names use only [a-z0-9._/-]`);
       }
-      const page = await readRepositoryPage((params) => registry.client.catalogPage(params), { first, after, prefix });
+      const configured = registry.config.repositories;
+      const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => registry.client.catalogPage(params);
+      const page = await readRepositoryPage(catalog, { first, after, prefix });
       const edges = page.names.map((name) => ({
         cursor: encodeCursor('repository', name),
         node: { registry: registry.config.name, name },
@@ -64,6 +73,7 @@ builder.objectFields(RegistryRef, (t) => ({
     type: RepositoryRef,
     nullable: true,
     args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
+    ...cost({ calls: 1 }),
     resolve: (registry, args, context) => findRepository(context, registry.config.name, args.name),
   }),
 }));
@@ -73,6 +83,7 @@ builder.queryField('repository', (t) =>
     type: RepositoryRef,
     nullable: true,
     description: 'A repository, or null when the registry does not know it.',
+    ...cost({ calls: 1 }),
     args: { name: t.arg.string({ required: true, ...grammar('repository') }), registry: t.arg.string() },
     resolve: (_root, args, context) => findRepository(context, registryArg(context, args.registry).config.name, args.name),
   }),

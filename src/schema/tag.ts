@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../loaders/context.js';
 import { builder } from './builder.js';
+import { cost, pageSizeEstimate } from './cost.js';
 import { nullIfNotFound, userInputError } from './errors.js';
 import { grammar, registryArg } from './inputs.js';
 import { loadManifest, manifestCreated } from './manifestFacts.js';
@@ -9,7 +10,10 @@ import { ManifestRef, RepositoryRef, TagRef, type RepositoryParent, type TagPare
 import { sortByCreated, sortByName, sortBySemver, type TagOrderName } from './tagOrder.js';
 
 const DEFAULT_TAG_PAGE = 100;
-const MAX_TAG_PAGE = 1000;
+/** Also what the query cost limit assumes for fields that read every tag of a repository. */
+export const MAX_TAG_PAGE = 1000;
+/** CREATED_DESC reads, per tag, its manifest and its config (or an index's first image and that image's config). */
+const CREATED_ORDER_CALLS_PER_TAG = 3;
 
 const TagOrderRef = builder.enumType('TagOrder', {
   values: {
@@ -42,10 +46,16 @@ builder.node(TagRef, {
     repository: t.field({ type: RepositoryRef, resolve: (tag) => ({ registry: tag.registry, name: tag.repository }) }),
     digest: t.string({
       nullable: true,
+      ...cost({ shared: { manifest: 1 } }),
       description: 'The digest of the manifest the tag points at, as the registry computes it (never of a converted schema1 document).',
       resolve: async (tag, _args, context) => (await tagManifest(context, tag))?.manifest.digest ?? null,
     }),
-    manifest: t.field({ type: ManifestRef, nullable: true, resolve: (tag, _args, context) => tagManifest(context, tag) }),
+    manifest: t.field({
+      type: ManifestRef,
+      nullable: true,
+      ...cost({ shared: { manifest: 1 } }),
+      resolve: (tag, _args, context) => tagManifest(context, tag),
+    }),
   }),
 });
 
@@ -92,6 +102,12 @@ builder.objectFields(RepositoryRef, (t) => ({
       prefix: t.arg.string(),
       orderBy: t.arg({ type: TagOrderRef, defaultValue: 'NAME_ASC' }),
     },
+    // The repository's tag list; CREATED_DESC also dates every tag, however many there are.
+    ...cost(({ args }) => ({
+      shared: { tagList: 1 },
+      calls: args.orderBy === 'CREATED_DESC' ? MAX_TAG_PAGE * CREATED_ORDER_CALLS_PER_TAG : 0,
+      items: pageSizeEstimate(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE),
+    })),
     resolve: async (repository, args, context) => {
       const first = pageSizeArg(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE);
       const order = args.orderBy ?? 'NAME_ASC';
@@ -122,6 +138,7 @@ builder.objectFields(RepositoryRef, (t) => ({
   }),
   tagCount: t.int({
     nullable: true,
+    ...cost({ shared: { tagList: 1 } }),
     resolve: async (repository, _args, context) =>
       (await nullIfNotFound(context.loaders.tags.load({ registry: repository.registry, repository: repository.name })))?.length ?? null,
   }),
@@ -129,6 +146,7 @@ builder.objectFields(RepositoryRef, (t) => ({
     type: TagRef,
     nullable: true,
     description: 'A tag, or null when the repository has no such tag.',
+    ...cost({ shared: { tagList: 1 } }),
     args: { name: t.arg.string({ required: true, ...grammar('tag') }) },
     resolve: (repository, args, context) => findTag(context, repository, args.name),
   }),

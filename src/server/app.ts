@@ -2,6 +2,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { AccessControl } from '../access.js';
 import type { GatewayConfig } from '../config.js';
 import { createGatewayContext, type GatewayContext } from '../loaders/context.js';
 import { ContentCache } from '../loaders/contentCache.js';
@@ -11,6 +12,8 @@ import { toClientError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
 import { useArgumentGrammar } from './argumentGrammar.js';
 import { useHealthChecks } from './health.js';
+import { useMutationCsrfPrevention } from './mutationCsrf.js';
+import { useQueryCost } from './queryCost.js';
 
 export interface GatewayAppOptions {
   config: GatewayConfig;
@@ -65,10 +68,11 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     onUpstreamRequest?.(event);
   });
   const cache = new ContentCache(config.cache.maxBytes);
+  const access = new AccessControl(config.access);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: () => createGatewayContext(registries, cache),
+    context: ({ request }) => createGatewayContext(registries, cache, access.forRequest(request.headers.get('authorization'))),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
@@ -91,7 +95,12 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [useHealthChecks(registries), useArgumentGrammar()],
+    plugins: [
+      useHealthChecks(registries),
+      useMutationCsrfPrevention(),
+      useArgumentGrammar(),
+      useQueryCost(config.limits, config.registries.length),
+    ],
   });
   return { yoga, registries, cache, close: () => registries.close() };
 }

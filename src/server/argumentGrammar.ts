@@ -1,7 +1,6 @@
 import {
   GraphQLError,
   TypeInfo,
-  getArgumentValues,
   getNamedType,
   getOperationAST,
   isInputObjectType,
@@ -13,6 +12,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import { InvalidReferenceError } from '../registry/reference.js';
 import { checkGrammar, grammarOf } from '../schema/inputs.js';
+import { fieldArguments, operationVariables } from './operationValues.js';
 
 /**
  * Checks every argument marked with a grammar (repository names, tags, digests, references)
@@ -37,21 +37,19 @@ function grammarErrors(
 ): GraphQLError[] {
   const operation = getOperationAST(document, operationName);
   if (!operation) return [];
+  const coercedVariables = operationVariables(schema, operation, variables);
+  if (!coercedVariables) return [];
   const errors: GraphQLError[] = [];
   const typeInfo = new TypeInfo(schema);
   const visitor = visitWithTypeInfo(typeInfo, {
     Field(node) {
       const field = typeInfo.getFieldDef();
       if (!field || field.args.length === 0) return;
-      let values: Record<string, unknown>;
-      try {
-        values = getArgumentValues(field, node, variables);
-      } catch {
-        return; // A coercion error: execution reports it in its own words.
-      }
+      const values = fieldArguments(field, node, coercedVariables);
+      if (!values) return;
       for (const argument of field.args) {
         checkValue(argument.type, grammarOf(argument.extensions), values[argument.name], (error) =>
-          errors.push(new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } })),
+          errors.push(new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } })),
         );
       }
     },

@@ -1,0 +1,34 @@
+/** The gateway as the benchmark runs it: its own process, serving HTTP on 127.0.0.1. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseConfig } from '../src/config.js';
+import { createGatewayApp, type GatewayApp } from '../src/server/app.js';
+import { serveParent } from './worker.js';
+
+const config = parseConfig(JSON.parse(process.env.BENCH_GATEWAY_CONFIG ?? '{}'), 'BENCH_GATEWAY_CONFIG');
+let app: GatewayApp = createGatewayApp({ config });
+const server = createServer((request, response) => app.yoga(request, response));
+server.keepAliveTimeout = 60_000;
+const listening = new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+
+serveParent(
+  {
+    ready: async () => {
+      await listening;
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    /** A gateway as if just started: empty cache, new connection pools (the process and its JIT stay). */
+    reset: async () => {
+      const previous = app;
+      app = createGatewayApp({ config });
+      await previous.close();
+      return true;
+    },
+    cacheBytes: () => app.cache.size,
+  },
+  async () => {
+    server.closeAllConnections();
+    server.close();
+    await app.close();
+  },
+);

@@ -1,0 +1,322 @@
+/** BENCHMARKS.md from one run's measurements: tables, the targets checked, and how it was measured. */
+import type { LatencyProxy, ProxyCounts } from './latencyProxy.js';
+import type { BenchOptions } from './options.js';
+import type { WorkerStats } from './worker.js';
+
+export interface Sample {
+  ms: number;
+  counts: ProxyCounts;
+  fingerprint: string;
+  /** CPU time used while the query ran: by the client (or gateway) process, the proxy's process, the registry. */
+  cpu: { client: number; proxy: number; registry: number };
+}
+
+export interface Measured {
+  cold: Sample[];
+  warm: Sample[];
+}
+
+export interface CatalogPageSample {
+  page: string;
+  ms: number;
+  counts: ReturnType<LatencyProxy['takeCounts']>;
+  names: number;
+  hasNextPage: boolean;
+}
+
+export interface BenchResults {
+  options: BenchOptions;
+  command: string;
+  machine: { cores: number; memoryGiB: number; cpuModel: string; node: string; registry: string; date: string };
+  content: { repositories: number; tags: number; manifests: number; seedMs: number; catalogSeedMs: number };
+  gateway: Measured;
+  parallel: Measured;
+  sequential: Measured;
+  catalog: CatalogPageSample[];
+  refusal: { ms: number; counts: ProxyCounts; error?: { message: string; extensions?: Record<string, unknown> } | undefined };
+  memory: {
+    gatewayIdle: WorkerStats;
+    gatewayAfterWarmUp: WorkerStats;
+    gatewayAfterDashboard: WorkerStats;
+    gatewayAtEnd: WorkerStats;
+    gatewayCacheBytes: number;
+    parallel: WorkerStats;
+    sequential: WorkerStats;
+  };
+}
+
+const KIND_ORDER = [
+  'GET ping',
+  'GET catalog',
+  'GET tags',
+  'GET manifest by tag',
+  'HEAD manifest by tag',
+  'GET manifest by digest',
+  'HEAD manifest by digest',
+  'GET blob',
+  'HEAD blob',
+];
+
+/** The gateway's default cache bound (config cache.maxBytes). */
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const medianMs = (samples: readonly Sample[]) => median(samples.map((sample) => sample.ms));
+const seconds = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const ratio = (value: number) => value.toFixed(2);
+const mib = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
+const thousands = (value: number) => value.toLocaleString('en-US');
+
+function countsOf(samples: readonly Sample[], kind: string): number[] {
+  return samples.map((sample) => (kind === 'total' ? sample.counts.total : (sample.counts.byKind[kind] ?? 0)));
+}
+
+const maxCount = (samples: readonly Sample[], kind: string) => Math.max(...countsOf(samples, kind));
+const minCount = (samples: readonly Sample[], kind: string) => Math.min(...countsOf(samples, kind));
+
+/** A count over runs: one number when every run agrees, else min–max. */
+function countOver(samples: readonly Sample[], kind: string): string {
+  const low = minCount(samples, kind);
+  const high = maxCount(samples, kind);
+  return low === high ? String(low) : `${low}–${high}`;
+}
+
+export function renderReport(results: BenchResults): string {
+  const { options, machine, content, gateway, parallel, sequential, catalog, refusal, memory } = results;
+  const clients = [
+    ['gateway (Dashboard query)', gateway],
+    ['parallel direct client', parallel],
+    ['sequential direct client', sequential],
+  ] as const;
+  const gatewayCold = medianMs(gateway.cold);
+  const gatewayWarm = medianMs(gateway.warm);
+  const coldRatio = gatewayCold / medianMs(parallel.cold);
+  const warmRatio = gatewayWarm / medianMs(parallel.warm);
+  const sequentialColdRatio = medianMs(sequential.cold) / gatewayCold;
+  const sequentialWarmRatio = medianMs(sequential.warm) / gatewayWarm;
+
+  const phases = [
+    ['gateway cold', gateway.cold],
+    ['parallel cold', parallel.cold],
+    ['sequential cold', sequential.cold],
+    ['gateway warm', gateway.warm],
+    ['parallel warm', parallel.warm],
+    ['sequential warm', sequential.warm],
+  ] as const;
+  const allSamples = phases.flatMap(([, samples]) => samples);
+  const kinds = [
+    ...KIND_ORDER.filter((kind) => allSamples.some((sample) => sample.counts.byKind[kind])),
+    ...[...new Set(allSamples.flatMap((sample) => Object.keys(sample.counts.byKind)))].filter((kind) => !KIND_ORDER.includes(kind)).sort(),
+  ];
+
+  const fewerCalls = (phase: 'cold' | 'warm') =>
+    [...kinds, 'total'].every((kind) => maxCount(gateway[phase], kind) <= minCount(parallel[phase], kind));
+  const warmContentCalls = ['GET manifest by digest', 'GET blob', 'GET manifest by tag'].reduce(
+    (total, kind) => total + maxCount(gateway.warm, kind),
+    0,
+  );
+  const warmTagChecks = maxCount(gateway.warm, 'HEAD manifest by tag');
+  const firstCatalogPage = catalog[0];
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+  const lines: string[] = [];
+  const table = (header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>) => {
+    lines.push(`| ${header.join(' | ')} |`, `| ${header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`);
+    for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+    lines.push('');
+  };
+
+  lines.push(
+    '# Benchmarks',
+    '',
+    `Produced by \`${results.command}\` (code in [\`bench/\`](bench/)) on ${machine.date}; the whole file is rewritten by each run.`,
+    '',
+    `Machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.cpuModel}; Node ${machine.node}; registry: Debian's docker-registry ${machine.registry} (CNCF Distribution), storage on tmpfs. ` +
+      'The machine is shared with other work, so absolute times vary by some percent from run to run; the ratios, taken within one run, and the call counts are what to read.',
+    '',
+    '## Setup',
+    '',
+    `- **Data**: ${content.repositories} repositories x ${options.tags} tags (${thousands(content.tags)} tags on ${thousands(content.manifests)} manifests), ` +
+      "copies of the demo's repositories in turn: Helm charts, plain OCI images, Docker schema2 images with a manifest list whose amd64 entry is also a tag, " +
+      `OCI indexes with attestations, a signature artifact. Seeded in ${seconds(content.seedMs)}.`,
+    `- **Latency**: a proxy of the benchmark's own (bench/latencyProxy.ts) sits between every client and the registry and holds each request ${options.latencyMs} ms before forwarding it, ` +
+      'as a remote registry costs a round trip per call; it counts requests by kind and the most in flight at once.',
+    `- **Query**: [\`schema/operations/Dashboard.graphql\`](schema/operations/Dashboard.graphql) with \`repositories: ${options.repositories}, tags: ${options.tags}\`, ` +
+      'POSTed to the gateway running in its own process (default configuration but `concurrency`), timed until the answer is read and parsed.',
+    `- **Direct clients** (bench/directClients.ts, each in its own process, on the project's registry client): the same data (each run's answers are compared: ` +
+      'same digests, media types, sizes, total sizes, platforms and dates for every tag). The **sequential** one makes one call at a time, like a simple script. ' +
+      `The **parallel** one makes the minimal set of calls (digest de-duplication; an index's children are fetched once the repository's tags are known) with up to ${options.concurrency} in flight, ` +
+      `the gateway's limit (\`concurrency: ${options.concurrency}\`).`,
+    `- **Runs**: medians of ${options.runs} runs (sequential: ${options.sequentialRuns}), after one untimed warm-up. **Cold**: a fresh gateway app or client ` +
+      '(empty cache, new connections; same process). **Warm**: the same query again right after.',
+    '',
+    '## Dashboard: wall time',
+    '',
+  );
+  table(
+    ['client', 'cold (median)', 'warm (median)', 'cold runs', 'warm runs'],
+    clients.map(([name, measured]) => [
+      name,
+      seconds(medianMs(measured.cold)),
+      seconds(medianMs(measured.warm)),
+      measured.cold.map((sample) => seconds(sample.ms)).join(', '),
+      measured.warm.map((sample) => seconds(sample.ms)).join(', '),
+    ]),
+  );
+  table(
+    ['ratio', 'cold', 'warm'],
+    [
+      ['gateway / parallel (lower is better)', ratio(coldRatio), ratio(warmRatio)],
+      ['sequential / gateway (the gateway is this many times faster)', ratio(sequentialColdRatio), ratio(sequentialWarmRatio)],
+    ],
+  );
+
+  const cpuMedian = (samples: readonly Sample[], part: keyof Sample['cpu']) => median(samples.map((sample) => sample.cpu[part]));
+  const busy = (samples: readonly Sample[]) =>
+    median(samples.map((sample) => (sample.cpu.client + sample.cpu.proxy + sample.cpu.registry) / (sample.ms * machine.cores)));
+  const gatewayColdBusy = busy(gateway.cold);
+  const registryPerCall = cpuMedian(gateway.cold, 'registry') / medianCount(gateway.cold);
+  lines.push(
+    '## Where the CPU goes',
+    '',
+    `Everything runs on these ${machine.cores} cores: the registry, the proxy (in the benchmark's own process) and the client or gateway. ` +
+      'CPU time used while each query ran (medians); "cores busy" is their sum over wall time x cores.',
+    '',
+  );
+  table(
+    ['query', 'client or gateway', 'proxy', 'registry', 'cores busy'],
+    phases.map(([name, samples]) => [
+      name,
+      seconds(cpuMedian(samples, 'client')),
+      seconds(cpuMedian(samples, 'proxy')),
+      seconds(cpuMedian(samples, 'registry')),
+      `${Math.round(busy(samples) * 100)}%`,
+    ]),
+  );
+
+  lines.push('## Upstream calls per query', '', 'Counted at the proxy; identical in every run unless a range is shown.', '');
+  table(
+    ['request', ...phases.map(([name]) => name)],
+    [
+      ...kinds.map((kind) => [kind, ...phases.map(([, samples]) => countOver(samples, kind))]),
+      ['**total**', ...phases.map(([, samples]) => `**${countOver(samples, 'total')}**`)],
+      ['most in flight at once', ...phases.map(([, samples]) => String(Math.max(...samples.map((sample) => sample.counts.peakInFlight))))],
+    ],
+  );
+
+  if (catalog.length > 0) {
+    lines.push(
+      `## Catalog of ${thousands(options.catalogRepositories)} repositories`,
+      '',
+      `A second registry holds ${thousands(options.catalogRepositories)} repositories of one tag each (seeded in ${seconds(content.catalogSeedMs)}: one pushed, the others copies of the ` +
+        "links the registry wrote for it, as pushing them all takes minutes; the registry serves them like any other). The gateway reads `repositories(first: 50)` pages of it, through the same latency:",
+      '',
+    );
+    table(
+      ['page', 'upstream calls', 'wall time', 'names', 'hasNextPage'],
+      catalog.map((page) => [
+        page.page,
+        Object.entries(page.counts.byKind)
+          .map(([kind, count]) => `${count} ${kind}`)
+          .join(', ') || '0',
+        seconds(page.ms),
+        page.names,
+        String(page.hasNextPage),
+      ]),
+    );
+  }
+
+  lines.push('## Memory', '');
+  const memoryRow = (name: string, stats: WorkerStats) => [name, mib(stats.maxRssBytes), mib(stats.rssBytes), mib(stats.heapUsedBytes)];
+  table(
+    ['process', 'peak RSS so far', 'RSS then', 'heap used then'],
+    [
+      memoryRow('gateway, started, before any query', memory.gatewayIdle),
+      memoryRow('gateway, after the warm-up (one cold and one warm query)', memory.gatewayAfterWarmUp),
+      memoryRow(`gateway, after the ${options.runs * 2} timed queries`, memory.gatewayAfterDashboard),
+      memoryRow('gateway, at the end (catalog pages too)', memory.gatewayAtEnd),
+      memoryRow('parallel direct client', memory.parallel),
+      memoryRow('sequential direct client', memory.sequential),
+    ],
+  );
+  lines.push(
+    'The peak includes garbage not yet collected while the queries ran (each cold run here also starts a new gateway app); ' +
+      'what stays afterwards is the heap in the last column. ' +
+      `The gateway's content cache held ${mib(memory.gatewayCacheBytes)} at the end, as its bound counts (\`cache.maxBytes\`, default ${mib(DEFAULT_CACHE_BYTES)}; ` +
+      'least recently used content goes first). Per request, memory holds what the answer needs: the loaders keep the manifests and configs of that request, ' +
+      'tag lists and catalog pages are read with a bound on their size, and the query cost limit bounds how many of them a request can ask for.',
+    '',
+    '## Query cost limit',
+    '',
+    `The Dashboard query with \`repositories: 1000, tags: 1000\`: ${refusal.error ? `refused with \`${String(refusal.error.extensions?.code)}\`` : '**not refused**'} ` +
+      `in ${seconds(refusal.ms)}, with ${refusal.counts.total} upstream calls. Message: "${refusal.error?.message ?? ''}"`,
+    '',
+    '## Targets',
+    '',
+  );
+  table(
+    ['target', 'measured', 'status'],
+    [
+      ['cold dashboard within 1.25x of the parallel client (aim 1.1x)', `${ratio(coldRatio)}x`, met(coldRatio <= 1.25)],
+      ['cold dashboard at least 10x faster than the sequential client', `${ratio(sequentialColdRatio)}x`, met(sequentialColdRatio >= 10)],
+      [
+        "upstream calls never more than the parallel client's (every kind, every run)",
+        `cold ${countOver(gateway.cold, 'total')} vs ${countOver(parallel.cold, 'total')}; warm ${countOver(gateway.warm, 'total')} vs ${countOver(parallel.warm, 'total')}`,
+        met(fewerCalls('cold') && fewerCalls('warm')),
+      ],
+      [
+        'warm: no call for content addressed by digest, at most one call per tag',
+        `${warmContentCalls} content GETs; ${warmTagChecks} HEADs for ${content.tags} tags`,
+        met(warmContentCalls === 0 && warmTagChecks <= content.tags),
+      ],
+      ...(firstCatalogPage
+        ? [
+            [
+              `first page of \`repositories(first: 50)\` on ${thousands(options.catalogRepositories)} repositories: exactly one upstream call`,
+              `${firstCatalogPage.counts.total}`,
+              met(firstCatalogPage.counts.total === 1),
+            ],
+          ]
+        : []),
+      ['a query over the cost budget makes no upstream call', `${refusal.counts.total} calls`, met(refusal.error !== undefined && refusal.counts.total === 0)],
+    ],
+  );
+
+  const rounds = Math.round(medianCount(gateway.cold) / options.concurrency);
+  lines.push(
+    '## Notes',
+    '',
+    `- **Where the time goes.** ${thousands(medianCount(gateway.cold))} calls with ${options.concurrency} in flight are about ${rounds} rounds of ${options.latencyMs} ms, ` +
+      `${seconds(rounds * options.latencyMs)}; the cold dashboard took ${seconds(gatewayCold)}, the rest being CPU (above): the registry, the proxy and the client share ${machine.cores} cores. ` +
+      'The gateway starts each call as soon as what it depends on is known (all tag lists of the page at once, then every tag, each config and index child as soon as its manifest is in) ' +
+      'and uses each answer as soon as it arrives: its loaders keep DataLoader\'s de-duplication but not its batches, which would hold every answer of a batch until the slowest one is in. ' +
+      'So it keeps its connections as busy as the parallel client; what it adds is its own work per answer (GraphQL execution and the JSON of the whole answer).',
+    "- **No more calls than the parallel client.** Per request, tag lists, manifests and configs are de-duplicated by repository and digest. " +
+      "A manifest asked for by digest (an index's child, for `totalSize`) while tags of the same repository are still being fetched waits for those first and looks again: " +
+      "in the demo's `team/api` the `v2` tag is also the amd64 entry of the `multi` list. Fetching the child right away would GET it a second time whenever `multi` answers before `v2` and `latest` " +
+      '(it depends on timing; test/unit/manifestLoader.test.ts forces that order). Waiting costs no extra round trip: the parallel client, to make no duplicate call, also has to know the tags before it fetches children.',
+    '- **Warm.** The second query fetches no manifest or config again: each tag is confirmed with one HEAD (tags move; the digest is what the answer shows), ' +
+      'and its content comes from the cache. The ping, the catalog page and the tag lists are asked again because they are the data (what exists now). ' +
+      'The HEADs keep their connection: undici closes it after every HEAD unless told not to, which against a real registry would add a TCP and a TLS handshake to every tag check. ' +
+      'A conditional GET (If-None-Match with the digest, answered 304 by Distribution) is no cheaper, one round trip as well, and Docker Hub counts manifest GETs against its pull limit but not HEADs; ' +
+      'nothing cheaper exists on this API short of trusting a tag for a while, which would show stale digests.',
+    `- **Sequential.** One call at a time costs a round trip per call, ${seconds(medianMs(sequential.cold) / medianCount(sequential.cold))} each here. ` +
+      `With ${options.concurrency} in flight the gateway could be up to ${options.concurrency}x faster if round trips were all that counted; ` +
+      `here the cores were ${Math.round(gatewayColdBusy * 100)}% busy during its cold query, the registry alone using ${registryPerCall.toFixed(1)} ms of CPU per call. ` +
+      "A real registry runs elsewhere: its CPU and the proxy's would not take the gateway's cores, and the ratio grows toward the concurrency (and with the latency).",
+    '- **Catalog.** Each page is one call however deep it is; the registry itself takes longer for later pages (it walks its storage up to the `last` name).',
+    '- **Cost limit.** Before execution, the gateway estimates the calls a query can cause from its page sizes and the costs its fields declare, ' +
+      'and refuses with QUERY_TOO_COSTLY above `limits.maxQueryCost` (README, "Performance and query cost").',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function medianCount(samples: readonly Sample[]): number {
+  return median(samples.map((sample) => sample.counts.total));
+}

@@ -1,0 +1,311 @@
+/**
+ * `npm run bench`: the gateway against direct clients on the same registry, through a proxy
+ * that adds a network round trip to every request. See BENCHMARKS.md for what it prints.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+import { ensureRegistryInstalled, startLocalRegistry, type LocalRegistry } from '../src/demo/localRegistry.js';
+import type { SampleRepository } from '../src/demo/sampleContent.js';
+import type { ClientRunResult } from './clientWorker.js';
+import { catalogRepositoryName, dashboardContent, seedCatalogRegistry, seedDashboardRegistry } from './content.js';
+import { fingerprint, linesOfDashboard } from './dashboardLines.js';
+import { startLatencyProxy, type LatencyProxy } from './latencyProxy.js';
+import { findRegistryPid, processCpuMsOf } from './registryCpu.js';
+import { commandFor, parseOptions, UsageRequested, type BenchOptions } from './options.js';
+import { renderReport, type BenchResults, type Measured, type Sample } from './report.js';
+import { processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
+
+const BENCH_DIR = new URL('.', import.meta.url).pathname;
+const ROOT = new URL('..', import.meta.url).pathname;
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof UsageRequested) {
+      console.log(error.message);
+      return;
+    }
+    throw error;
+  }
+  const registryBinary = await ensureRegistryInstalled();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const results = await runBenchmark(options, machineDescription(registryBinary), (cleanup) => cleanups.unshift(cleanup));
+    const report = renderReport(results);
+    console.log(`\n${report}`);
+    if (options.output !== '-') {
+      await writeFile(resolve(ROOT, options.output), report);
+      console.log(`written to ${options.output}`);
+    }
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
+  }
+}
+
+async function runBenchmark(
+  options: BenchOptions,
+  machine: BenchResults['machine'],
+  onCleanup: (cleanup: () => Promise<unknown>) => void,
+): Promise<BenchResults> {
+  const log = (message: string) => console.error(`[bench] ${message}`);
+  // Registry storage in memory where there is a tmpfs: the proxy's latency should dominate, not the disk.
+  const dataRoot = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'regql-bench-'));
+  onCleanup(() => rm(dataRoot, { recursive: true, force: true }));
+
+  const content = dashboardContent(options.repositories, options.tags);
+  let started = performance.now();
+  const dashboardRegistry = await startLocalRegistry({ dataDir: join(dataRoot, 'dashboard') });
+  onCleanup(() => dashboardRegistry.stop());
+  await seedDashboardRegistry(dashboardRegistry, content);
+  const dashboardSeedMs = performance.now() - started;
+  log(`seeded ${options.repositories} repositories x ${options.tags} tags in ${(dashboardSeedMs / 1000).toFixed(1)} s`);
+
+  let catalogRegistry: LocalRegistry | undefined;
+  let catalogSeedMs = 0;
+  if (options.catalogRepositories > 0) {
+    started = performance.now();
+    catalogRegistry = await startLocalRegistry({ dataDir: join(dataRoot, 'catalog') });
+    onCleanup(() => catalogRegistry!.stop());
+    await seedCatalogRegistry(catalogRegistry, options.catalogRepositories);
+    await checkCatalogRegistry(catalogRegistry, options.catalogRepositories);
+    catalogSeedMs = performance.now() - started;
+    log(`seeded ${options.catalogRepositories} repositories for the catalog in ${(catalogSeedMs / 1000).toFixed(1)} s`);
+  }
+
+  const dashboardProxy = await startLatencyProxy(dashboardRegistry.url, options.latencyMs);
+  onCleanup(() => dashboardProxy.close());
+  const catalogProxy = catalogRegistry ? await startLatencyProxy(catalogRegistry.url, options.latencyMs) : undefined;
+  if (catalogProxy) onCleanup(() => catalogProxy.close());
+
+  const gatewayConfig = {
+    registries: [
+      { name: 'bench', url: dashboardProxy.url, concurrency: options.concurrency },
+      ...(catalogProxy ? [{ name: 'catalog', url: catalogProxy.url, concurrency: options.concurrency }] : []),
+    ],
+    logLevel: 'silent',
+  };
+  const workers = compileWorkers(log);
+  onCleanup(() => rm(workers, { recursive: true, force: true }));
+  const gatewayWorker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), { BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig) });
+  onCleanup(() => gatewayWorker.stop());
+  const gatewayIdle = await gatewayWorker.call<WorkerStats>('stats');
+  const gateway = new GatewayHttp(gatewayWorker.ready as string);
+  onCleanup(() => gateway.close());
+  const parallelWorker = await startWorker(join(workers, 'bench', 'clientWorker.js'));
+  onCleanup(() => parallelWorker.stop());
+  const sequentialWorker = await startWorker(join(workers, 'bench', 'clientWorker.js'));
+  onCleanup(() => sequentialWorker.stop());
+
+  const dashboardQuery = await readFile(join(ROOT, 'schema/operations/Dashboard.graphql'), 'utf8');
+  const variables = { repositories: options.repositories, tags: options.tags };
+  const expectedLines = countTags(content, options.tags);
+
+  const registryPid = await findRegistryPid(dashboardRegistry.dataDir);
+  /** One measured query: the proxy's counts are those of this query alone; CPU time of each process while it ran. */
+  const measure = async (run: () => Promise<{ ms: number; fingerprint: string; cpuMs: number }>): Promise<Sample> => {
+    dashboardProxy.takeCounts();
+    const registryBefore = await processCpuMsOf(registryPid);
+    const proxyBefore = processCpuMs();
+    const { ms, fingerprint: answer, cpuMs } = await run();
+    const proxy = processCpuMs() - proxyBefore;
+    const registry = (await processCpuMsOf(registryPid)) - registryBefore;
+    return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry } };
+  };
+  const gatewayDashboard = async (cold: boolean) => {
+    if (cold) await gatewayWorker.call('reset');
+    return measure(async () => {
+      const before = await gatewayWorker.call<WorkerStats>('stats');
+      const { ms, data } = await gateway.query(dashboardQuery, variables);
+      const after = await gatewayWorker.call<WorkerStats>('stats');
+      const lines = linesOfDashboard(data as Parameters<typeof linesOfDashboard>[0]);
+      if (lines.length !== expectedLines) throw new Error(`the gateway answered ${lines.length} tags, expected ${expectedLines}`);
+      return { ms, fingerprint: fingerprint(lines), cpuMs: after.cpuMs - before.cpuMs };
+    });
+  };
+  const directDashboard = (worker: Worker, mode: 'parallel' | 'sequential', cold: boolean) =>
+    measure(async () => {
+      const result = await worker.call<ClientRunResult>('run', {
+        mode,
+        registryUrl: dashboardProxy.url,
+        concurrency: options.concurrency,
+        ...variables,
+        cold,
+      });
+      if (result.tagLines !== expectedLines) throw new Error(`the ${mode} client read ${result.tagLines} tags, expected ${expectedLines}`);
+      return result;
+    });
+
+  // Untimed: the first run of a process compiles its code.
+  log('warming up');
+  await gatewayDashboard(true);
+  await gatewayDashboard(false);
+  await directDashboard(parallelWorker, 'parallel', true);
+  const gatewayAfterWarmUp = await gatewayWorker.call<WorkerStats>('stats');
+
+  const gatewayRuns: Measured = { cold: [], warm: [] };
+  const parallelRuns: Measured = { cold: [], warm: [] };
+  const sequentialRuns: Measured = { cold: [], warm: [] };
+  for (let run = 1; run <= options.runs; run++) {
+    // Interleaved, so that whatever else the machine does weighs on both alike.
+    gatewayRuns.cold.push(await gatewayDashboard(true));
+    gatewayRuns.warm.push(await gatewayDashboard(false));
+    parallelRuns.cold.push(await directDashboard(parallelWorker, 'parallel', true));
+    parallelRuns.warm.push(await directDashboard(parallelWorker, 'parallel', false));
+    log(
+      `run ${run}/${options.runs}: gateway ${ms(gatewayRuns.cold.at(-1)!)} cold, ${ms(gatewayRuns.warm.at(-1)!)} warm; ` +
+        `parallel ${ms(parallelRuns.cold.at(-1)!)} cold, ${ms(parallelRuns.warm.at(-1)!)} warm`,
+    );
+  }
+  for (let run = 1; run <= options.sequentialRuns; run++) {
+    sequentialRuns.cold.push(await directDashboard(sequentialWorker, 'sequential', true));
+    sequentialRuns.warm.push(await directDashboard(sequentialWorker, 'sequential', false));
+    log(`sequential run ${run}/${options.sequentialRuns}: ${ms(sequentialRuns.cold.at(-1)!)} cold, ${ms(sequentialRuns.warm.at(-1)!)} warm`);
+  }
+  const gatewayAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
+
+  const all = [gatewayRuns, parallelRuns, sequentialRuns].flatMap(({ cold, warm }) => [...cold, ...warm]);
+  const answers = new Set(all.map((sample) => sample.fingerprint));
+  if (answers.size !== 1) throw new Error(`the clients answered differently (${[...answers].join(', ')}): the comparison would be unfair`);
+
+  const catalog = catalogProxy ? await catalogPages(gateway, catalogProxy, options.catalogRepositories) : [];
+
+  log('a query over the cost budget');
+  dashboardProxy.takeCounts();
+  const refused = await gateway.query(dashboardQuery, { repositories: 1000, tags: 1000 });
+  const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0] };
+
+  return {
+    options,
+    command: commandFor(options),
+    machine,
+    content: {
+      repositories: content.length,
+      tags: expectedLines,
+      manifests: content.reduce((total, repository) => total + repository.manifests.length, 0),
+      seedMs: dashboardSeedMs,
+      catalogSeedMs,
+    },
+    gateway: gatewayRuns,
+    parallel: parallelRuns,
+    sequential: sequentialRuns,
+    catalog,
+    refusal,
+    memory: {
+      gatewayIdle,
+      gatewayAfterWarmUp,
+      gatewayAfterDashboard,
+      gatewayAtEnd: await gatewayWorker.call<WorkerStats>('stats'),
+      gatewayCacheBytes: await gatewayWorker.call<number>('cacheBytes'),
+      parallel: await parallelWorker.call<WorkerStats>('stats'),
+      sequential: await sequentialWorker.call<WorkerStats>('stats'),
+    },
+  };
+}
+
+/** Compiles the workers into .bench-tmp/workers (inside the project, so that node finds node_modules); returns that directory. */
+function compileWorkers(log: (message: string) => void): string {
+  log('compiling the gateway and the direct clients');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(BENCH_DIR, 'tsconfig.workers.json')], { stdio: 'inherit' });
+  return join(ROOT, '.bench-tmp', 'workers');
+}
+
+/** The catalog registry answers like one with that many repositories, before anything is measured on it. */
+async function checkCatalogRegistry(registry: LocalRegistry, count: number): Promise<void> {
+  const last = catalogRepositoryName(count, count);
+  const response = await request(`${registry.url}/v2/_catalog?n=2&last=${encodeURIComponent(catalogRepositoryName(count - 1, count))}`);
+  const body = (await response.body.json()) as { repositories?: string[] };
+  if (JSON.stringify(body.repositories) !== JSON.stringify([last])) {
+    throw new Error(`the catalog registry does not list ${last} last: ${JSON.stringify(body)}`);
+  }
+  const manifest = await request(`${registry.url}/v2/${last}/manifests/1.0.0`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  await manifest.body.dump();
+  if (manifest.statusCode !== 200) throw new Error(`${last}:1.0.0 answered ${manifest.statusCode}`);
+}
+
+/** Pages of repositories(first: 50) at the start, the middle and the end of the big catalog. */
+async function catalogPages(gateway: GatewayHttp, proxy: LatencyProxy, count: number) {
+  const query = `query ($after: String) {
+    registry(name: "catalog") { repositories(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { name } } } }
+  }`;
+  const cursor = (name: string) => Buffer.from(`repository:${name}`, 'utf8').toString('base64url');
+  const pages = [
+    { page: 'first page', after: undefined },
+    { page: `after ${catalogRepositoryName(Math.floor(count / 2), count)}`, after: cursor(catalogRepositoryName(Math.floor(count / 2), count)) },
+    { page: 'last page', after: cursor(catalogRepositoryName(Math.max(count - 25, 1), count)) },
+  ];
+  const results = [];
+  for (const { page, after } of pages) {
+    proxy.takeCounts();
+    const { ms: elapsed, data, errors } = await gateway.query(query, { after });
+    if (errors) throw new Error(`catalog page: ${JSON.stringify(errors)}`);
+    const connection = (data as { registry: { repositories: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } } }).registry.repositories;
+    results.push({ page, ms: elapsed, counts: proxy.takeCounts(), names: connection.edges.length, hasNextPage: connection.pageInfo.hasNextPage });
+  }
+  return results;
+}
+
+class GatewayHttp {
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000 });
+
+  constructor(private readonly url: string) {}
+
+  /** Timed until the whole answer is read and parsed. */
+  async query(query: string, variables: Record<string, unknown>): Promise<{ ms: number; data: unknown; errors?: Array<{ message: string }> }> {
+    const started = performance.now();
+    const response = await request(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query, variables }),
+      dispatcher: this.dispatcher,
+    });
+    const body = (await response.body.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+    const elapsed = performance.now() - started;
+    if (body.errors && body.data !== undefined) throw new Error(`the gateway answered with errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
+    return { ms: elapsed, data: body.data, ...(body.errors && { errors: body.errors }) };
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+function countTags(content: SampleRepository[], tagsPerPage: number): number {
+  return content.reduce(
+    (total, repository) => total + Math.min(tagsPerPage, repository.manifests.reduce((tags, manifest) => tags + manifest.tags.length, 0)),
+    0,
+  );
+}
+
+function machineDescription(registryBinary: string) {
+  // "github.com/docker/distribution 2.8.2+ds1"
+  const registryVersion = execFileSync(registryBinary, ['--version'], { encoding: 'utf8' }).trim().split(' ').slice(1).join(' ');
+  return {
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    // Read from /proc/cpuinfo on Linux.
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    registry: registryVersion,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function ms(sample: Sample): string {
+  return `${Math.round(sample.ms)} ms`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
+

@@ -1,0 +1,108 @@
+/**
+ * The gateway and each direct client run in a process of their own, so that each one's peak
+ * memory is its own and none shares an event loop with the latency proxy. They are driven
+ * over the IPC channel: a request { id, type, ... } gets one reply { id, value } or { id, error }.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+
+export interface WorkerStats {
+  /** Peak resident set size of the process so far. */
+  maxRssBytes: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** CPU time (user and system) the process has used so far. */
+  cpuMs: number;
+}
+
+export interface Worker {
+  /** What the worker answered when it was ready (the gateway: its URL). */
+  ready: unknown;
+  call<T>(type: string, payload?: Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+interface Reply {
+  id: number;
+  value?: unknown;
+  error?: string;
+}
+
+/** A compiled worker module (see tsconfig.workers.json), run by node alone. */
+export async function startWorker(modulePath: string, env: Record<string, string> = {}): Promise<Worker> {
+  const child: ChildProcess = fork(modulePath, [], {
+    // Not this process's options: tsx's loader would come along.
+    execArgv: [],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let exited = false;
+  child.on('message', (message: Reply) => {
+    const waiting = pending.get(message.id);
+    if (!waiting) return;
+    pending.delete(message.id);
+    if (message.error !== undefined) waiting.reject(new Error(message.error));
+    else waiting.resolve(message.value);
+  });
+  child.on('exit', (code, signal) => {
+    exited = true;
+    for (const { reject } of pending.values()) reject(new Error(`worker ${modulePath} exited (${signal ?? `code ${code}`})`));
+    pending.clear();
+  });
+
+  const call = <T>(type: string, payload: Record<string, unknown> = {}) =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(`worker ${modulePath} is not running`));
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ id, type, ...payload });
+    });
+
+  const ready = await call('ready');
+  return {
+    ready,
+    call,
+    async stop() {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+type Handler = (payload: Record<string, unknown>) => unknown;
+
+/** In the worker: answers the parent's requests with the handlers; SIGTERM ends the process. */
+export function serveParent(handlers: Record<string, Handler>, onStop: () => Promise<void>): void {
+  const all: Record<string, Handler> = { ready: () => true, stats: () => processStats(), ...handlers };
+  process.on('message', async ({ id, type, ...payload }: { id: number; type: string } & Record<string, unknown>) => {
+    try {
+      const handler = all[type];
+      if (!handler) throw new Error(`unknown request ${type}`);
+      process.send!({ id, value: await handler(payload) });
+    } catch (error) {
+      process.send!({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  });
+  process.once('SIGTERM', () => {
+    void onStop().finally(() => process.exit(0));
+  });
+}
+
+function processStats(): WorkerStats {
+  const memory = process.memoryUsage();
+  return {
+    // resourceUsage().maxRSS is in kibibytes.
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    cpuMs: processCpuMs(),
+  };
+}
+
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

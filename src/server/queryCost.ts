@@ -1,0 +1,263 @@
+import {
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getDirectiveValues,
+  getNamedType,
+  getOperationAST,
+  isAbstractType,
+  isCompositeType,
+  typeFromAST,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type NamedTypeNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { fieldCost } from '../schema/cost.js';
+import { fieldArguments, operationVariables } from './operationValues.js';
+
+export interface QueryLimits {
+  /** Upstream calls an operation may be estimated to cause. */
+  maxQueryCost: number;
+  /** Nesting of fields, introspection not counted. */
+  maxDepth: number;
+  /** Aliased fields in the operation and the fragments it uses. */
+  maxAliases: number;
+}
+
+export interface OperationMeasure {
+  /** The upstream calls the operation can cause, estimated from the costs its fields declare. */
+  cost: number;
+  depth: number;
+  aliases: number;
+}
+
+export interface MeasureOptions {
+  operationName?: string | undefined;
+  variables?: Readonly<Record<string, unknown>>;
+  /** Configured registries: `registries` resolves its selections once per registry. */
+  registries: number;
+}
+
+/**
+ * Refuses, before execution and so before any upstream call, an operation whose estimated
+ * upstream calls exceed the budget, or that nests or aliases more than allowed.
+ */
+export function useQueryCost(limits: QueryLimits, registries: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refusal = checkQueryLimits(args.schema, args.document, limits, {
+        operationName: args.operationName ?? undefined,
+        variables: args.variableValues ?? {},
+        registries,
+      });
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+  };
+}
+
+/** The error refusing the operation, or undefined when it is within the limits (or not measurable: execution reports why). */
+export function checkQueryLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limits: QueryLimits,
+  options: MeasureOptions,
+): GraphQLError | undefined {
+  const measure = measureOperation(schema, document, options);
+  if (!measure) return undefined;
+  if (measure.aliases > limits.maxAliases) {
+    return tooCostly(`The query uses ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (limits.maxAliases).`, {
+      aliases: measure.aliases,
+    });
+  }
+  if (measure.depth > limits.maxDepth) {
+    return tooCostly(`The query nests fields ${measure.depth} deep; at most ${limits.maxDepth} levels are allowed (limits.maxDepth).`, {
+      depth: measure.depth,
+    });
+  }
+  if (measure.cost > limits.maxQueryCost) {
+    return tooCostly(
+      `The query could make up to ${measure.cost} upstream calls, over the budget of ${limits.maxQueryCost} ` +
+        '(limits.maxQueryCost). Ask for smaller pages (first), or for configs, sizes, index children and ' +
+        'Manifest.tags on fewer manifests.',
+      { estimatedCalls: measure.cost, budget: limits.maxQueryCost },
+    );
+  }
+  return undefined;
+}
+
+function tooCostly(message: string, details: Record<string, number>): GraphQLError {
+  // A request error (nothing executed): 400 for application/graphql-response+json, 200 for
+  // application/json, as GraphQL over HTTP asks ("spec" lets the server pick by media type).
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COSTLY', ...details, http: { status: 400, spec: true } } });
+}
+
+/** Cost, depth and aliases of the selected operation; undefined when there is no such operation or its variables do not coerce. */
+export function measureOperation(schema: GraphQLSchema, document: DocumentNode, options: MeasureOptions): OperationMeasure | undefined {
+  const operation = getOperationAST(document, options.operationName);
+  if (!operation) return undefined;
+  const variables = operationVariables(schema, operation, options.variables ?? {});
+  if (!variables) return undefined;
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return undefined;
+  const fragments = fragmentsOf(document);
+  const walk = new CostWalk(schema, fragments, variables, options.registries);
+  const { cost, depth } = walk.measure([operation.selectionSet], rootType);
+  return { cost, depth, aliases: countAliases(operation, fragments) };
+}
+
+interface Measure {
+  cost: number;
+  depth: number;
+}
+
+/**
+ * Walks the operation the way execution will: fragments applied per concrete type, fields of
+ * the same response key merged, @skip/@include honoured. A field's cost is multiplied by how
+ * many times its parent resolves (the page sizes and list lengths above it); a selection on an
+ * interface costs as much as its costliest implementation, since each object is only one of them.
+ */
+class CostWalk {
+  /** Results per (selection sets, type): fragments reused at many places are measured once. */
+  private readonly measured = new Map<string, Measure>();
+  private readonly selectionSetIds = new Map<SelectionSetNode, number>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    private readonly variables: Readonly<Record<string, unknown>>,
+    private readonly registries: number,
+  ) {}
+
+  measure(selectionSets: readonly SelectionSetNode[], type: GraphQLCompositeType): Measure {
+    const objectTypes = isAbstractType(type) ? this.schema.getPossibleTypes(type) : [type];
+    let worst: Measure = { cost: 0, depth: 0 };
+    for (const objectType of objectTypes) {
+      const measure = this.measureOn(selectionSets, objectType);
+      worst = { cost: Math.max(worst.cost, measure.cost), depth: Math.max(worst.depth, measure.depth) };
+    }
+    return worst;
+  }
+
+  private measureOn(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Measure {
+    const key = `${selectionSets.map((set) => this.idOf(set)).join(',')}@${objectType.name}`;
+    const known = this.measured.get(key);
+    if (known) return known;
+
+    const sharedCalls = new Map<string, number>();
+    let cost = 0;
+    let depth = 0;
+    for (const nodes of this.collectFields(selectionSets, objectType).values()) {
+      const first = nodes[0]!;
+      // Introspection (__typename, __schema, __type) is not among the type's fields and costs nothing.
+      const field = objectType.getFields()[first.name.value];
+      if (!field) continue;
+      const args = fieldArguments(field, first, this.variables) ?? {};
+      const own = fieldCost(field.extensions, { args, parentType: objectType.name, registries: this.registries });
+      for (const [resource, calls] of Object.entries(own.shared ?? {})) {
+        sharedCalls.set(resource, Math.max(sharedCalls.get(resource) ?? 0, calls));
+      }
+      cost += own.calls ?? 0;
+      const childSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+      const childType = getNamedType(field.type);
+      if (childSets.length > 0 && isCompositeType(childType)) {
+        const child = this.measure(childSets, childType);
+        cost += (own.items ?? 1) * child.cost;
+        depth = Math.max(depth, 1 + child.depth);
+      } else {
+        depth = Math.max(depth, 1);
+      }
+    }
+    for (const calls of sharedCalls.values()) cost += calls;
+    const measure = { cost, depth };
+    this.measured.set(key, measure);
+    return measure;
+  }
+
+  /** The fields that resolve on objectType, grouped by response key, as execution collects them. */
+  private collectFields(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Map<string, FieldNode[]> {
+    const fields = new Map<string, FieldNode[]>();
+    const visitedFragments = new Set<string>();
+    const collect = (selections: readonly SelectionNode[]) => {
+      for (const selection of selections) {
+        if (!this.included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const responseKey = selection.alias?.value ?? selection.name.value;
+          fields.set(responseKey, [...(fields.get(responseKey) ?? []), selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (this.applies(selection.typeCondition, objectType)) collect(selection.selectionSet.selections);
+        } else {
+          const name = selection.name.value;
+          const fragment = this.fragments.get(name);
+          if (visitedFragments.has(name) || !fragment) continue;
+          visitedFragments.add(name);
+          if (this.applies(fragment.typeCondition, objectType)) collect(fragment.selectionSet.selections);
+        }
+      }
+    };
+    for (const selectionSet of selectionSets) collect(selectionSet.selections);
+    return fields;
+  }
+
+  private included(selection: SelectionNode): boolean {
+    const skip = getDirectiveValues(GraphQLSkipDirective, selection, this.variables);
+    if (skip?.if === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, selection, this.variables);
+    return include?.if !== false;
+  }
+
+  private applies(typeCondition: NamedTypeNode | undefined, objectType: GraphQLObjectType): boolean {
+    if (!typeCondition) return true;
+    const conditionType = typeFromAST(this.schema, typeCondition);
+    if (conditionType === objectType) return true;
+    return conditionType !== undefined && isAbstractType(conditionType) && this.schema.isSubType(conditionType, objectType);
+  }
+
+  private idOf(selectionSet: SelectionSetNode): number {
+    let id = this.selectionSetIds.get(selectionSet);
+    if (id === undefined) {
+      id = this.selectionSetIds.size;
+      this.selectionSetIds.set(selectionSet, id);
+    }
+    return id;
+  }
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** Aliased fields written in the operation and in the fragments it uses (each written alias once). */
+function countAliases(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): number {
+  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  const reached = new Set<string>();
+  let aliases = 0;
+  for (let definition = pending.pop(); definition; definition = pending.pop()) {
+    visit(definition, {
+      Field(node) {
+        if (node.alias) aliases++;
+      },
+      FragmentSpread(node) {
+        const fragment = fragments.get(node.name.value);
+        if (fragment && !reached.has(node.name.value)) {
+          reached.add(node.name.value);
+          pending.push(fragment);
+        }
+      },
+    });
+  }
+  return aliases;
+}
