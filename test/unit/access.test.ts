@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AccessControl } from '../../src/access.js';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { configErrorMessage } from '../support/config.js';
 
 const SECRET = 'sEcReT-0123456789abcdef';
 const registries = [{ name: 'local', url: 'http://127.0.0.1:5000' }];
 const parse = (access: unknown, env: NodeJS.ProcessEnv = {}) => parseConfig({ registries, access }, 'configuration', env);
-const configError = (access: unknown, env: NodeJS.ProcessEnv = {}) => {
-  try {
-    parse(access, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+const configError = (access: unknown, env: NodeJS.ProcessEnv = {}) => configErrorMessage({ registries, access }, env);
 
 describe('access configuration', () => {
   it('defaults to no tokens and no read token: a read-only gateway', () => {

@@ -2,23 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
+import { loadConfig, parseConfig } from '../../src/config.js';
+import { configErrorMessage } from '../support/config.js';
 
 const SECRET = 'correct-horse-battery-staple';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function registryWith(extra: Record<string, unknown>) {
   return { registries: [{ name: 'r', url: 'https://registry.example', ...extra }] };
-}
-
-function configError(input: unknown, env: NodeJS.ProcessEnv = {}): string {
-  try {
-    parseConfig(input, 'configuration', env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('registry auth settings', () => {
@@ -43,7 +34,7 @@ describe('registry auth settings', () => {
 
   it('names the key of a missing password file', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'regql-config-')), 'nope');
-    expect(configError(registryWith({ auth: { username: 'ci', passwordFile: missing } }))).toBe(
+    expect(configErrorMessage(registryWith({ auth: { username: 'ci', passwordFile: missing } }))).toBe(
       `invalid configuration: registries.0.auth.passwordFile: cannot read ${missing}: ENOENT`,
     );
   });
@@ -59,7 +50,7 @@ describe('registry auth settings', () => {
       [{ username: 'ci', password: SECRET, token: SECRET }, 'registries.0.auth'],
     ];
     for (const [auth, expected] of cases) {
-      const message = configError(registryWith({ auth }));
+      const message = configErrorMessage(registryWith({ auth }));
       expect(message).toContain(expected);
       expect(message).not.toContain(SECRET);
     }
@@ -74,7 +65,7 @@ describe('registry auth settings', () => {
       basic('docker', SECRET),
     );
     expect(parseConfig(registryWith({ auth: { anonymous: true } }), 'configuration', { HOME: home }).registries[0]!.credentials).toBeUndefined();
-    expect(configError(registryWith({ auth: { dockerConfig: true } }), { HOME: mkdtempSync(join(tmpdir(), 'regql-home-')) })).toMatch(
+    expect(configErrorMessage(registryWith({ auth: { dockerConfig: true } }), { HOME: mkdtempSync(join(tmpdir(), 'regql-home-')) })).toMatch(
       /^invalid configuration: registries\.0\.auth\.dockerConfig: cannot read the Docker config .*ENOENT$/,
     );
   });
@@ -87,7 +78,7 @@ describe('static repository lists', () => {
   });
 
   it('refuses names outside the grammar and empty lists', () => {
-    expect(configError(registryWith({ repositories: ['library/alpine', 'Team/App'] }))).toContain('registries.0.repositories.1: a repository name');
-    expect(configError(registryWith({ repositories: [] }))).toContain('registries.0.repositories: at least one repository');
+    expect(configErrorMessage(registryWith({ repositories: ['library/alpine', 'Team/App'] }))).toContain('registries.0.repositories.1: a repository name');
+    expect(configErrorMessage(registryWith({ repositories: [] }))).toContain('registries.0.repositories: at least one repository');
   });
 });
