@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalRegistry, startLocalRegistry } from '../../src/demo/localRegistry.js';
-import { RegistryClient } from '../../src/registry/client.js';
+import type { RegistryClient } from '../../src/registry/client.js';
 import { computeDigest } from '../../src/registry/digest.js';
 import type { RegistryError } from '../../src/registry/errors.js';
 import { MediaType } from '../../src/registry/mediaTypes.js';
 import { InvalidReferenceError } from '../../src/registry/reference.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
+import { testClient } from '../support/client.js';
 
 const REPOSITORY = 'demo/app';
 /** Pushed in this order; the catalog lists them sorted. */
@@ -47,15 +48,7 @@ let events: UpstreamRequestEvent[];
 
 beforeAll(async () => {
   registry = await startLocalRegistry();
-  client = new RegistryClient({
-    name: 'local',
-    url: registry.url,
-    concurrency: 4,
-    timeoutMs: 5_000,
-    maxManifestBytes: 64 * 1024,
-    maxBlobBytes: 64 * 1024,
-    onRequest: (event) => events.push(event),
-  });
+  client = testClient(registry.url, { name: 'local', onRequest: (event) => events.push(event) });
   events = [];
   for (const repository of REPOSITORIES) {
     await client.blobUpload(repository, config);
@@ -204,7 +197,7 @@ describe('blobs', () => {
   });
 
   it('is TOO_LARGE beyond maxBlobBytes', async () => {
-    const small = new RegistryClient({ name: 'small', url: registry.url, concurrency: 1, timeoutMs: 5_000, maxManifestBytes: 10, maxBlobBytes: 10 });
+    const small = testClient(registry.url, { concurrency: 1, maxManifestBytes: 10, maxBlobBytes: 10 });
     try {
       await expect(small.blobGet(REPOSITORY, computeDigest(config))).rejects.toMatchObject({ kind: 'TOO_LARGE' });
       await expect(small.manifestGet(REPOSITORY, 'oci')).rejects.toMatchObject({ kind: 'TOO_LARGE' });
@@ -232,7 +225,7 @@ describe('invalid references', () => {
 describe('a read-only registry', () => {
   it('refuses pushes as UNSUPPORTED', async () => {
     const readOnly = await startLocalRegistry({ readOnly: true });
-    const readOnlyClient = new RegistryClient({ name: 'ro', url: readOnly.url, concurrency: 1, timeoutMs: 5_000, maxManifestBytes: 1024, maxBlobBytes: 1024 });
+    const readOnlyClient = testClient(readOnly.url, { concurrency: 1 });
     try {
       const error = await readOnlyClient.blobUpload(REPOSITORY, config).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ kind: 'UNSUPPORTED', status: 405 });

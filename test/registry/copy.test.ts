@@ -8,11 +8,12 @@ import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalRegistry, startLocalRegistry } from '../../src/demo/localRegistry.js';
 import { copyManifestContent } from '../../src/operations/copyManifest.js';
-import { RegistryClient } from '../../src/registry/client.js';
+import type { RegistryClient } from '../../src/registry/client.js';
 import { computeDigest } from '../../src/registry/digest.js';
 import { MediaType } from '../../src/registry/mediaTypes.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { countByKind } from '../support/gateway.js';
+import { testClient } from '../support/client.js';
 
 const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
 /** Not a multiple of the chunk size, so the last chunk is a short one. */
@@ -35,16 +36,7 @@ const clients: RegistryClient[] = [];
 const dispatchers: Dispatcher[] = [];
 
 function newClient(dispatcher?: Dispatcher): RegistryClient {
-  const client = new RegistryClient({
-    name: 'local',
-    url: registry.url,
-    concurrency: 4,
-    timeoutMs: 5_000,
-    maxManifestBytes: 64 * 1024,
-    maxBlobBytes: 64 * 1024,
-    onRequest: (event) => events.push(event),
-    ...(dispatcher && { dispatcher }),
-  });
+  const client = testClient(registry.url, { onRequest: (event) => events.push(event), ...(dispatcher && { dispatcher }) });
   clients.push(client);
   return client;
 }

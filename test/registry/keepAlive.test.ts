@@ -5,7 +5,7 @@
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { sampleContent, sampleTags } from '../../src/demo/sampleContent.js';
-import { RegistryClient } from '../../src/registry/client.js';
+import { testClient } from '../support/client.js';
 
 const registryUrl = new URL(inject('registryUrl'));
 
@@ -26,14 +26,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => relay.close(() => resolve())));
 
 it('HEAD requests for manifests and blobs reuse one connection, as GETs do', async () => {
-  const client = new RegistryClient({
-    name: 'relay',
-    url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
-    concurrency: 1,
-    timeoutMs: 10_000,
-    maxManifestBytes: 4 * 1024 * 1024,
-    maxBlobBytes: 4 * 1024 * 1024,
-  });
+  const client = testClient(`http://127.0.0.1:${(relay.address() as AddressInfo).port}`, { concurrency: 1 });
   try {
     connections = 0;
     const tags = sampleTags(sampleContent()).filter(({ manifest }) => !('manifests' in manifest.document));

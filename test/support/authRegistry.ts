@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { type LocalRegistry, startLocalRegistry } from '../../src/demo/localRegistry.js';
 import { seedRegistry } from '../../src/demo/seed.js';
 import { Credentials } from '../../src/registry/auth/credentials.js';
-import { RegistryClient } from '../../src/registry/client.js';
+import type { RegistryClient } from '../../src/registry/client.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { type TokenServer, type TokenServerOptions, startTokenServer } from './tokenServer.js';
+import { testClient } from './client.js';
 
 /** The cheapest cost bcrypt allows: the tests check logins, not hashing strength. */
 const BCRYPT_COST = 4;
@@ -22,13 +23,9 @@ export interface ClientOptions {
 
 /** A client for url that logs in as username (anonymous without one). */
 export function authClient(url: string, { username, password = '', onRequest, concurrency = 8 }: ClientOptions = {}): RegistryClient {
-  return new RegistryClient({
-    name: 'auth-test',
-    url,
+  return testClient(url, {
     concurrency,
     timeoutMs: 30_000,
-    maxManifestBytes: 4 * 1024 * 1024,
-    maxBlobBytes: 16 * 1024 * 1024,
     onRequest,
     credentials: username === undefined ? undefined : new Credentials(username, password, 'the test'),
   });
