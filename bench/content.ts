@@ -1,9 +1,9 @@
 /** What the benchmark puts in its registries. */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { LocalRegistry } from '../src/demo/localRegistry.js';
-import { bulkImages, bulkRepository, sampleContent, type SampleRepository } from '../src/demo/sampleContent.js';
-import { createSeedClient, seedRegistry } from '../src/demo/seed.js';
+import type { LocalRegistry } from '../fixtures/registry/localRegistry.js';
+import { bulkImages, bulkRepository, sampleContent, type SampleRepository } from '../fixtures/content/sampleContent.js';
+import { createSeedClient, seedRegistry } from '../fixtures/seed.js';
 
 /** Pushes in flight while seeding; the local registry keeps up with this many. */
 const SEED_CONCURRENCY = 16;

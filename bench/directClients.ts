@@ -11,8 +11,8 @@
 import { RegistryClient } from '../src/registry/client.js';
 import { isImageConfigMediaType } from '../src/registry/mediaTypes.js';
 import type { FetchedManifest, ImageConfigDocument } from '../src/registry/types.js';
-import { runnableEntries } from '../src/schema/manifestFacts.js';
-import { sortByName } from '../src/schema/tagOrder.js';
+import { runnableEntries } from '../src/model/manifestFacts.js';
+import { sortByName } from '../src/model/tagOrder.js';
 import { formatPlatform, type TagLine } from './dashboardLines.js';
 
 export type DirectClientMode = 'sequential' | 'parallel';

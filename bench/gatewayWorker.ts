@@ -1,7 +1,7 @@
 /** The gateway as the benchmark runs it: its own process, serving HTTP on 127.0.0.1. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/index.js';
 import { createGatewayApp, type GatewayApp } from '../src/server/app.js';
 import { serveParent } from './worker.js';
 

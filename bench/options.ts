@@ -83,7 +83,7 @@ function parseValue(spec: OptionSpec, name: string, value: string): number | str
   try {
     return spec.parse(value);
   } catch (error) {
-    throw new Error(`${name}: ${(error as Error).message}`);
+    throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
   }
 }
 

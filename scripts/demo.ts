@@ -1,8 +1,10 @@
 // `npm run demo`: a local registry seeded with sample content, and the gateway in front of it.
 import pino from 'pino';
-import { parseConfig } from '../src/config.js';
-import { ensureRegistryInstalled, isPortFree, type LocalRegistry, startLocalRegistry } from '../src/demo/localRegistry.js';
-import { createSeedClient, seedRegistry, type SeedSummary } from '../src/demo/seed.js';
+import { parseConfig } from '../src/config/index.js';
+import { ensureRegistryInstalled } from '../fixtures/registry/install.js';
+import { isPortFree } from '../fixtures/ports.js';
+import { type LocalRegistry, startLocalRegistry } from '../fixtures/registry/localRegistry.js';
+import { createSeedClient, seedRegistry, type SeedSummary } from '../fixtures/seed.js';
 import { type RunningServer, startServer } from '../src/server/listen.js';
 
 /** The registry's customary port, when nothing else holds it. */

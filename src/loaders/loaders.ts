@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import { RegistryError } from '../registry/errors.js';
+import { nullIfNotFound, RegistryError } from '../registry/errors.js';
 import { isDigest } from '../registry/reference.js';
 import type { BlobHeadResult, FetchedManifest, ImageConfigDocument, PingResult } from '../registry/types.js';
-import type { RegistrySet } from '../registrySet.js';
+import type { RegistrySet } from '../registries.js';
 import type { ContentCache } from './contentCache.js';
 
 export interface RepositoryKey {
@@ -112,14 +112,10 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
   }, digestCacheKey);
 
   /** null when the repository does not have the blob. */
-  const blobs = loaderOf<DigestKey, BlobHeadResult | null>(async ({ registry, repository, digest }) => {
-    try {
-      return await clientOf(registry).blobHead(repository, digest);
-    } catch (error) {
-      if (error instanceof RegistryError && error.kind === 'NOT_FOUND') return null;
-      throw error;
-    }
-  }, digestCacheKey);
+  const blobs = loaderOf<DigestKey, BlobHeadResult | null>(
+    ({ registry, repository, digest }) => nullIfNotFound(clientOf(registry).blobHead(repository, digest)),
+    digestCacheKey,
+  );
 
   return { status, tags, manifests, configs, blobs };
 }

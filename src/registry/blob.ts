@@ -1,6 +1,7 @@
 import { verifyDigest } from './digest.js';
 import { assertDigest, assertRepositoryName } from './reference.js';
-import { contentLength, type Transport } from './transport.js';
+import { contentLength } from './responses.js';
+import type { Transport } from './transport.js';
 import type { BlobHeadResult } from './types.js';
 
 /**

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { RegistryError, isRegistryError, rephrased } from './errors.js';
 import { assertDigest, assertRepositoryName, digestAlgorithm } from './reference.js';
-import { protocolError, type Transport } from './transport.js';
+import { protocolError } from './responses.js';
+import type { Transport } from './transport.js';
 import { uploadLocation, withDigest } from './upload.js';
 
 export interface BlobCopyRequest {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { RegistryError, describeRequest } from './errors.js';
 import { type DigestAlgorithm, digestAlgorithm, isValidDigest } from './reference.js';
-import { type TransportResponse, headerValue, protocolError } from './transport.js';
+import { headerValue, protocolError } from './responses.js';
+import type { TransportResponse } from './transport.js';
 
 /** The content digest of bytes, e.g. sha256:<hex>. */
 export function computeDigest(bytes: Uint8Array, algorithm: DigestAlgorithm = 'sha256'): string {

@@ -109,3 +109,13 @@ export function describeRequest(method: string, url: string): string {
 
 /** Pagination parameters carry no secrets and help when reading an error. */
 const SAFE_QUERY_KEYS = new Set(['n', 'last']);
+
+/** For lookups where "the registry does not know it" is an answer (null), not a failure. */
+export async function nullIfNotFound<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (isRegistryError(error, 'NOT_FOUND')) return null;
+    throw error;
+  }
+}

@@ -1,15 +1,9 @@
 import { computeDigest, contentDigestHeader, verifyDigest } from './digest.js';
 import { MANIFEST_ACCEPT, MediaType } from './mediaTypes.js';
 import { assertRepositoryName, assertTagOrDigest, isDigest } from './reference.js';
-import {
-  type Transport,
-  type TransportResponse,
-  contentLength,
-  headerValue,
-  isObject,
-  jsonBody,
-  protocolError,
-} from './transport.js';
+import { isRecord } from '../util/isRecord.js';
+import { contentLength, headerValue, jsonBody, protocolError } from './responses.js';
+import type { Transport, TransportResponse } from './transport.js';
 import type { FetchedManifest, ImageIndexDocument, ImageManifestDocument, ManifestHeadResult } from './types.js';
 
 /**
@@ -71,7 +65,7 @@ export type ClassifiedManifest =
  */
 export function classifyManifest(response: TransportResponse): ClassifiedManifest {
   const document = jsonBody(response);
-  if (!isObject(document)) throw protocolError(response, 'manifest is not a JSON object');
+  if (!isRecord(document)) throw protocolError(response, 'manifest is not a JSON object');
   const declaredMediaType = typeof document.mediaType === 'string' ? document.mediaType : contentType(response);
   if (document.schemaVersion !== 2) {
     throw protocolError(
@@ -87,7 +81,7 @@ export function classifyManifest(response: TransportResponse): ClassifiedManifes
       document: document as unknown as ImageIndexDocument,
     };
   }
-  if (isObject(document.config) && Array.isArray(document.layers)) {
+  if (isRecord(document.config) && Array.isArray(document.layers)) {
     return {
       kind: 'image',
       mediaType: declaredMediaType ?? MediaType.ociManifest,

@@ -3,7 +3,9 @@
  * e.g. `</v2/_catalog?last=b&n=2>; rel="next"`, and the list field of each page.
  */
 import { redactUrl } from './errors.js';
-import { type TransportResponse, isObject, jsonBody, protocolError } from './transport.js';
+import { isRecord } from '../util/isRecord.js';
+import { jsonBody, protocolError } from './responses.js';
+import type { TransportResponse } from './transport.js';
 
 /** Bound on one page of a catalog or tag list (a registry may send every tag in one page). */
 export const LIST_PAGE_MAX_BYTES = 32 * 1024 * 1024;
@@ -53,7 +55,7 @@ export function nextPagePath(response: TransportResponse, registryOrigin: string
 /** A page's list of names; a null or missing list (a registry's way of saying none) is []. */
 export function listField(response: TransportResponse, field: 'repositories' | 'tags'): string[] {
   const document = jsonBody(response);
-  if (!isObject(document)) throw protocolError(response, `expected a JSON object with "${field}"`);
+  if (!isRecord(document)) throw protocolError(response, `expected a JSON object with "${field}"`);
   const list = document[field] ?? [];
   if (!Array.isArray(list) || !list.every((entry) => typeof entry === 'string')) {
     throw protocolError(response, `"${field}" is not a list of names`);

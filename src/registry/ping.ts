@@ -1,5 +1,6 @@
 import { isRegistryError } from './errors.js';
-import { headerValue, type Transport } from './transport.js';
+import { headerValue } from './responses.js';
+import type { Transport } from './transport.js';
 import type { PingResult } from './types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { protocolError, type Transport } from './transport.js';
+import { protocolError } from './responses.js';
+import type { Transport } from './transport.js';
 import { LIST_PAGE_MAX_BYTES, listField, nextPagePath } from './pagination.js';
 import { assertRepositoryName } from './reference.js';
 

@@ -1,6 +1,7 @@
 import { computeDigest, contentDigestHeader } from './digest.js';
 import { assertRepositoryName, assertTagOrDigest } from './reference.js';
-import { headerValue, protocolError, type Transport, type TransportResponse } from './transport.js';
+import { headerValue, protocolError } from './responses.js';
+import type { Transport, TransportResponse } from './transport.js';
 
 /**
  * Monolithic blob upload: POST /v2/<name>/blobs/uploads/ opens a session whose Location

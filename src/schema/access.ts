@@ -1,7 +1,7 @@
 import type { AuthFailure, ForbiddenResult } from '@pothos/plugin-scope-auth';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ACCESS_SCOPES, type AccessScope } from '../access.js';
-import type { GatewayContext } from '../loaders/context.js';
+import type { GatewayContext } from './context.js';
 
 /**
  * The error for a field that scope-auth refused: what the request lacks (a token at all, a

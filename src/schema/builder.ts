@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
-import type { GatewayContext } from '../loaders/context.js';
+import type { GatewayContext } from './context.js';
 import { scopeAuthDenial } from './access.js';
 import { cost } from './cost.js';
 

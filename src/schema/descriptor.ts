@@ -1,5 +1,4 @@
-import { findBlob } from './blob.js';
-import { builder } from './builder.js';
+/** Descriptor and Platform: every field of the two types; no root field returns them. */
 import { cost } from './cost.js';
 import { BlobRef, DescriptorRef, PlatformRef } from './refs.js';
 
@@ -25,7 +24,7 @@ DescriptorRef.implement({
       nullable: true,
       ...cost({ calls: 1 }),
       description: 'The blob in this repository, or null when the registry does not have it (a foreign layer, missing content).',
-      resolve: ({ registry, repository, descriptor }, _args, context) => findBlob(context, registry, repository, descriptor.digest),
+      resolve: ({ registry, repository, descriptor }, _args, context) => context.model.blobs.find(registry, repository, descriptor.digest),
     }),
   }),
 });

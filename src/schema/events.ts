@@ -1,9 +1,10 @@
+import { unsupported } from '../model/errors.js';
 import { builder } from './builder.js';
-import { unsupportedError } from './errors.js';
 
 /**
- * The contract's registry events. The types are public API; the gateway does not receive the
- * registry's notifications yet, so subscribing answers UNSUPPORTED.
+ * RegistryEvent and the root field Subscription.registryEvents: the contract's registry events.
+ * The types are public API; the gateway does not receive the registry's notifications yet, so
+ * subscribing answers UNSUPPORTED.
  */
 const RegistryEventActionRef = builder.enumType('RegistryEventAction', { values: ['PUSH', 'DELETE', 'MOUNT'] as const });
 
@@ -46,7 +47,7 @@ builder.subscriptionType({
         actions: t.arg({ type: [RegistryEventActionRef] }),
       },
       subscribe: () => {
-        throw unsupportedError("registry events are not available yet: the gateway does not receive the registry's notifications");
+        throw unsupported("registry events are not available yet: the gateway does not receive the registry's notifications");
       },
       resolve: (event) => event as RegistryEventShape,
     }),

@@ -1,5 +1,6 @@
+/** ImageConfig with its Label and HistoryEntry types: every field; ImageManifest.image returns it, no root field does. */
+import { parseDate } from '../model/manifestFacts.js';
 import { builder } from './builder.js';
-import { parseDate } from './manifestFacts.js';
 import { ImageConfigRef } from './refs.js';
 
 interface LabelShape {

@@ -1,20 +1,16 @@
-import { parseReference } from '../registry/reference.js';
-import type { GatewayContext } from '../loaders/context.js';
+/**
+ * The Manifest interface, its two types ImageManifest and ImageIndex, and IndexEntry: all their
+ * fields; and the root field Query.manifest. Manifest nodes are identified by digest, so a
+ * global id always names the same content.
+ */
+import { artifactTypeOf, imageDocument, indexDocument, isAttestation, runnableEntries } from '../model/manifestFacts.js';
+import { MAX_TAG_PAGE } from '../model/tags.js';
+import type { Descriptor, RepositoryDescriptor, RepositoryManifest } from '../model/types.js';
 import { builder } from './builder.js';
-import { cost, ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from './cost.js';
-import { nullIfNotFound } from './errors.js';
-import { grammar, registryArg } from './inputs.js';
-import {
-  imageConfigOf,
-  isAttestation,
-  loadManifest,
-  manifestTotalSize,
-  runnableEntries,
-  tagsPointingAt,
-} from './manifestFacts.js';
+import type { GatewayContext } from './context.js';
+import { ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS, cost } from './cost.js';
+import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
-import { MAX_TAG_PAGE } from './tag.js';
-import { isImageConfigMediaType } from '../registry/mediaTypes.js';
 import {
   DescriptorRef,
   ImageConfigRef,
@@ -24,15 +20,9 @@ import {
   ManifestRef,
   PlatformRef,
   RepositoryRef,
-  type DescriptorParent,
-  type ManifestParent,
 } from './refs.js';
 
-function findManifest(context: GatewayContext, registry: string, repository: string, reference: string) {
-  return nullIfNotFound(loadManifest(context, { registry, repository, reference }));
-}
-
-function descriptorIn(parent: ManifestParent, descriptor: DescriptorParent['descriptor']): DescriptorParent {
+function descriptorIn(parent: RepositoryManifest, descriptor: Descriptor): RepositoryDescriptor {
   return { registry: parent.registry, repository: parent.repository, descriptor };
 }
 
@@ -50,18 +40,12 @@ ManifestRef.implement({
       ...cost(({ parentType }) => (parentType === 'ImageIndex' ? { calls: ESTIMATED_INDEX_ENTRIES } : {})),
       description:
         'Bytes a pull transfers: the document, its config and layers; for an index, the sum over its entries; each distinct blob counted once.',
-      resolve: (parent, _args, context) => manifestTotalSize(context, parent),
+      resolve: (parent, _args, context) => context.model.manifests.totalSize(parent),
     }),
     artifactType: t.string({
       nullable: true,
       description: 'artifactType, falling back to config.mediaType for artifacts; null for plain images.',
-      resolve: ({ manifest }) => {
-        if (manifest.document.artifactType) return manifest.document.artifactType;
-        if (manifest.kind === 'image' && !isImageConfigMediaType(manifest.document.config.mediaType)) {
-          return manifest.document.config.mediaType;
-        }
-        return null;
-      },
+      resolve: ({ manifest }) => artifactTypeOf(manifest),
     }),
     annotations: t.field({ type: 'JSONObject', nullable: true, resolve: ({ manifest }) => manifest.document.annotations ?? null }),
     subject: t.field({
@@ -75,7 +59,7 @@ ManifestRef.implement({
       description: 'Tags of this repository that point at this digest, sorted.',
       // The tag list, then every tag's digest.
       ...cost({ calls: 1 + MAX_TAG_PAGE }),
-      resolve: (parent, _args, context) => tagsPointingAt(context, parent),
+      resolve: (parent, _args, context) => context.model.manifests.tagsPointingAt(parent),
     }),
     document: t.field({
       type: 'JSONObject',
@@ -85,13 +69,12 @@ ManifestRef.implement({
   }),
 });
 
-/** Manifest nodes are identified by digest, so a global id always names the same content. */
 function manifestNodeOptions(kind: 'image' | 'index') {
   return {
-    id: { resolve: (parent: ManifestParent) => encodeLocalId(parent.registry, parent.repository, parent.manifest.digest) },
+    id: { resolve: (parent: RepositoryManifest) => encodeLocalId(parent.registry, parent.repository, parent.manifest.digest) },
     loadOne: async (id: string, context: GatewayContext) => {
       const [registry, repository, digest] = decodeLocalId(id, 'repository', 'digest') as [string, string, string];
-      const parent = await findManifest(context, registryArg(context, registry).config.name, repository, digest);
+      const parent = await context.model.manifests.find(context.model.registries.get(registry).config.name, repository, digest);
       return parent?.manifest.kind === kind ? parent : null;
     },
   };
@@ -100,35 +83,30 @@ function manifestNodeOptions(kind: 'image' | 'index') {
 builder.node(ImageManifestRef, {
   ...manifestNodeOptions('image'),
   interfaces: [ManifestRef],
-  isTypeOf: (parent) => (parent as ManifestParent).manifest.kind === 'image',
+  isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'image',
   fields: (t) => ({
     config: t.field({
       type: DescriptorRef,
-      resolve: (parent) => descriptorIn(parent, imageDocument(parent).config),
+      resolve: (parent) => descriptorIn(parent, imageDocument(parent.manifest).config),
     }),
     layers: t.field({
       type: [DescriptorRef],
       ...cost({ items: ESTIMATED_LAYERS }),
-      resolve: (parent) => imageDocument(parent).layers.map((layer) => descriptorIn(parent, layer)),
+      resolve: (parent) => imageDocument(parent.manifest).layers.map((layer) => descriptorIn(parent, layer)),
     }),
     image: t.field({
       type: ImageConfigRef,
       nullable: true,
       ...cost({ shared: { config: 1 } }),
       description: 'The image configuration; null when the config is not an image config (an artifact).',
-      resolve: (parent, _args, context) => imageConfigOf(context, parent),
+      resolve: (parent, _args, context) => context.model.manifests.imageConfig(parent),
     }),
     platform: t.field({
       type: PlatformRef,
       nullable: true,
       description: 'os/architecture/variant from the image configuration.',
       ...cost({ shared: { config: 1 } }),
-      resolve: async (parent, _args, context) => {
-        const config = await imageConfigOf(context, parent);
-        return config?.os && config.architecture
-          ? { os: config.os, architecture: config.architecture, variant: config.variant, 'os.version': config['os.version'] }
-          : null;
-      },
+      resolve: (parent, _args, context) => context.model.manifests.platform(parent),
     }),
   }),
 });
@@ -136,30 +114,20 @@ builder.node(ImageManifestRef, {
 builder.node(ImageIndexRef, {
   ...manifestNodeOptions('index'),
   interfaces: [ManifestRef],
-  isTypeOf: (parent) => (parent as ManifestParent).manifest.kind === 'index',
+  isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'index',
   fields: (t) => ({
     manifests: t.field({
       type: [IndexEntryRef],
       ...cost({ items: ESTIMATED_INDEX_ENTRIES }),
-      resolve: (parent) => indexDocument(parent).manifests.map((entry) => descriptorIn(parent, entry)),
+      resolve: (parent) => indexDocument(parent.manifest).manifests.map((entry) => descriptorIn(parent, entry)),
     }),
     platforms: t.field({
       type: [PlatformRef],
       description: 'Platforms of the runnable images; attestation entries excluded.',
-      resolve: (parent) => runnableEntries(indexDocument(parent)).flatMap((entry) => (entry.platform ? [entry.platform] : [])),
+      resolve: (parent) => runnableEntries(indexDocument(parent.manifest)).flatMap((entry) => (entry.platform ? [entry.platform] : [])),
     }),
   }),
 });
-
-function imageDocument(parent: ManifestParent) {
-  if (parent.manifest.kind !== 'image') throw new Error('not an image manifest');
-  return parent.manifest.document;
-}
-
-function indexDocument(parent: ManifestParent) {
-  if (parent.manifest.kind !== 'index') throw new Error('not an index');
-  return parent.manifest.document;
-}
 
 IndexEntryRef.implement({
   fields: (t) => ({
@@ -180,21 +148,10 @@ IndexEntryRef.implement({
       type: ManifestRef,
       nullable: true,
       ...cost({ calls: 1 }),
-      resolve: ({ registry, repository, descriptor }, _args, context) => findManifest(context, registry, repository, descriptor.digest),
+      resolve: ({ registry, repository, descriptor }, _args, context) => context.model.manifests.find(registry, repository, descriptor.digest),
     }),
   }),
 });
-
-builder.objectField(RepositoryRef, 'manifest', (t) =>
-  t.field({
-    type: ManifestRef,
-    nullable: true,
-    description: 'A manifest by tag or digest, or null when unknown.',
-    ...cost({ calls: 1 }),
-    args: { reference: t.arg.string({ required: true, ...grammar('tagOrDigest') }) },
-    resolve: (repository, args, context) => findManifest(context, repository.registry, repository.name, args.reference),
-  }),
-);
 
 builder.queryField('manifest', (t) =>
   t.field({
@@ -204,11 +161,7 @@ builder.queryField('manifest', (t) =>
       "A manifest by reference 'repo:tag', 'repo@sha256:...' or 'repo:tag@sha256:...' ('repo' alone means 'repo:latest'), or null when unknown.",
     args: { reference: t.arg.string({ required: true, ...grammar('imageReference') }), registry: t.arg.string() },
     ...cost({ calls: 1 }),
-    resolve: (_root, args, context) => {
-      const { repository, tag, digest } = parseReference(args.reference);
-      const registry = registryArg(context, args.registry).config.name;
-      // With both, the digest decides (as with docker pull); the tag was only checked for form.
-      return findManifest(context, registry, repository, digest ?? tag ?? 'latest');
-    },
+    resolve: (_root, args, context) =>
+      context.model.manifests.findByImageReference(context.model.registries.get(args.registry).config.name, args.reference),
   }),
 );

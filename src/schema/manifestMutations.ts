@@ -1,14 +1,9 @@
-import { forgetAfterWrite } from '../loaders/invalidation.js';
-import { explainingRefusals } from '../operations/refusals.js';
-import { isRegistryError } from '../registry/errors.js';
-import { isDigest } from '../registry/reference.js';
+/** The mutation on manifests, Mutation.deleteManifest, with its input and payload. */
+import { MAX_TAG_PAGE } from '../model/tags.js';
+import type { DeleteManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
-import { notFoundError, userInputError } from './errors.js';
 import { grammar } from './inputs.js';
-import { tagsPointingAt } from './manifestFacts.js';
-import { MAX_TAG_PAGE } from './tag.js';
-import { loadForWrite, writeTarget } from './writeTargets.js';
 
 const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
   fields: (t) => ({
@@ -17,14 +12,14 @@ const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
     digest: t.string({
       required: true,
       description: 'The manifest digest. A tag is refused: deleteTag removes a single tag.',
-      // A tag passes the grammar here so that the resolver can point to deleteTag.
+      // A tag passes the grammar here so that the workflow can point to deleteTag.
       ...grammar('tagOrDigest'),
     }),
     dryRun: t.boolean({ defaultValue: false, description: 'Report what would be removed; change nothing.' }),
   }),
 });
 
-const DeleteManifestPayload = builder.objectRef<{ digest: string; removedTags: string[]; dryRun: boolean }>('DeleteManifestPayload').implement({
+const DeleteManifestPayload = builder.objectRef<DeleteManifestResult>('DeleteManifestPayload').implement({
   fields: (t) => ({
     digest: t.exposeString('digest'),
     removedTags: t.exposeStringList('removedTags', {
@@ -44,25 +39,6 @@ builder.mutationField('deleteManifest', (t) =>
     // The manifest, the tag list, every tag (to report removedTags), the DELETE.
     ...cost({ calls: 3 + MAX_TAG_PAGE }),
     args: { input: t.arg({ type: DeleteManifestInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { entry, registry } = writeTarget(context, input.registry);
-      const { repository, digest } = input;
-      if (!isDigest(digest)) {
-        throw userInputError(`deleteManifest takes a digest, and "${digest}" is a tag: use deleteTag to remove one tag`);
-      }
-      const missing = `${repository} has no manifest ${digest}`;
-      // A HEAD, because the content cache knows what the digest holds but not whether it still exists.
-      await entry.client.manifestHead(repository, digest).catch((error: unknown) => {
-        throw isRegistryError(error, 'NOT_FOUND') ? notFoundError(missing) : error;
-      });
-      const manifest = await loadForWrite(context, { registry, repository, reference: digest }, missing);
-      const removedTags = await tagsPointingAt(context, manifest, { strict: true });
-      const dryRun = input.dryRun ?? false;
-      if (!dryRun) {
-        await explainingRefusals(() => entry.client.manifestDelete(repository, digest));
-        forgetAfterWrite(context, { registry, repository, tags: removedTags, deletedDigests: [digest] });
-      }
-      return { digest, removedTags, dryRun };
-    },
+    resolve: (_root, { input }, context) => context.model.writes.deleteManifest(input),
   }),
 );

@@ -1,5 +1,5 @@
-import { userInputError } from './errors.js';
-import { checkGrammar, type ArgumentGrammar } from './inputs.js';
+import { badInput } from '../model/errors.js';
+import { type ArgumentGrammar, checkGrammar } from '../model/grammar.js';
 
 /**
  * The local part of a global id: the identifying fields as a JSON array. The relay plugin
@@ -21,7 +21,7 @@ export function decodeLocalId(id: string, ...grammars: ArgumentGrammar[]): strin
     parts = undefined;
   }
   if (!Array.isArray(parts) || parts.length !== grammars.length + 1 || !parts.every((part) => typeof part === 'string')) {
-    throw userInputError('malformed node id');
+    throw badInput('malformed node id');
   }
   grammars.forEach((kind, index) => checkGrammar(kind, parts[index + 1] as string));
   return parts as string[];

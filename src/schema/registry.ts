@@ -1,20 +1,16 @@
-import { RegistryError } from '../registry/errors.js';
+/**
+ * Registry: every field of the type (status, repositories, repository), and the root fields
+ * that return registries: Query.registries and Query.registry.
+ */
+import { DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE } from '../model/repositories.js';
+import type { RegistryStatus } from '../model/registries.js';
 import { builder } from './builder.js';
-import { cost } from './cost.js';
-import { registryErrorCode } from './errors.js';
-import { registryArg } from './inputs.js';
-import { RegistryRef } from './refs.js';
+import { cost, pageSizeEstimate } from './cost.js';
+import { grammar } from './inputs.js';
+import { RepositoryConnectionRef } from './repository.js';
+import { RegistryRef, RepositoryRef } from './refs.js';
 
-interface RegistryStatusShape {
-  reachable: boolean;
-  apiVersion: string | null;
-  authenticated: boolean;
-  latencyMs: number | null;
-  error: string | null;
-  errorCode: string | null;
-}
-
-const RegistryStatusRef = builder.objectRef<RegistryStatusShape>('RegistryStatus').implement({
+const RegistryStatusRef = builder.objectRef<RegistryStatus>('RegistryStatus').implement({
   fields: (t) => ({
     reachable: t.exposeBoolean('reachable'),
     apiVersion: t.exposeString('apiVersion', { nullable: true, description: 'The Docker-Distribution-API-Version header, when sent.' }),
@@ -33,37 +29,33 @@ const RegistryStatusRef = builder.objectRef<RegistryStatusShape>('RegistryStatus
 
 builder.node(RegistryRef, {
   id: { resolve: (registry) => registry.config.name },
-  loadOne: (name, context) => context.registries.find(name) ?? null,
+  loadOne: (name, context) => context.model.registries.find(name),
   fields: (t) => ({
     name: t.string({ description: 'The name given in configuration.', resolve: (registry) => registry.config.name }),
     url: t.string({ resolve: (registry) => registry.config.url }),
     status: t.field({
       ...cost({ calls: 1 }),
       type: RegistryStatusRef,
-      resolve: async (registry, _args, context): Promise<RegistryStatusShape> => {
-        try {
-          const ping = await context.loaders.status.load(registry.config.name);
-          const authenticated = ping.status === 200;
-          return {
-            reachable: true,
-            apiVersion: ping.apiVersion ?? null,
-            authenticated,
-            latencyMs: ping.latencyMs,
-            error: authenticated ? null : (ping.refusal?.message ?? `GET /v2/ answered ${ping.status}`),
-            errorCode: authenticated ? null : registryErrorCode(ping.refusal?.kind ?? 'UNAUTHORIZED'),
-          };
-        } catch (error) {
-          if (!(error instanceof RegistryError)) throw error;
-          return {
-            reachable: false,
-            apiVersion: null,
-            authenticated: false,
-            latencyMs: null,
-            error: error.message,
-            errorCode: registryErrorCode(error.kind),
-          };
-        }
-      },
+      resolve: (registry, _args, context) => context.model.registries.status(registry),
+    }),
+    repositories: t.field({
+      type: RepositoryConnectionRef,
+      nullable: true,
+      description: `Repositories in lexical order: the catalog's, or the list configured for the registry. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
+      args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
+      // The catalog is read in pages of up to MAX_CATALOG_PAGE_SIZE names, first + 1 of them.
+      ...cost(({ args }) => {
+        const first = pageSizeEstimate(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
+        return { calls: Math.ceil((first + 1) / MAX_CATALOG_PAGE_SIZE), items: first };
+      }),
+      resolve: (registry, args, context) => context.model.repositories.page(registry, args),
+    }),
+    repository: t.field({
+      type: RepositoryRef,
+      nullable: true,
+      args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
+      ...cost({ calls: 1 }),
+      resolve: (registry, args, context) => context.model.repositories.find(registry.config.name, args.name),
     }),
   }),
 });
@@ -73,12 +65,12 @@ builder.queryFields((t) => ({
     type: [RegistryRef],
     description: 'Every configured registry, in configuration order.',
     ...cost(({ registries }) => ({ items: registries })),
-    resolve: (_root, _args, context) => context.registries.list(),
+    resolve: (_root, _args, context) => context.model.registries.list(),
   }),
   registry: t.field({
     type: RegistryRef,
     description: 'The named registry, or the default one when name is omitted. Unknown name: error NOT_FOUND.',
     args: { name: t.arg.string() },
-    resolve: (_root, args, context) => registryArg(context, args.name),
+    resolve: (_root, args, context) => context.model.registries.get(args.name),
   }),
 }));

@@ -1,82 +1,75 @@
-import { MAX_CATALOG_PAGE_SIZE } from '../registry/catalog.js';
-import { type FetchCatalogPage, readRepositoryPage } from '../registry/repositoryPage.js';
-import { staticCatalog } from '../registry/staticCatalog.js';
-import type { GatewayContext } from '../loaders/context.js';
+/**
+ * Repository: every field of the type (its tags, tagCount, one tag, a manifest, a blob), the
+ * RepositoryConnection that Registry.repositories returns, and the root field Query.repository.
+ */
+import { MAX_TAG_PAGE, DEFAULT_TAG_PAGE } from '../model/tags.js';
 import { builder } from './builder.js';
 import { cost, pageSizeEstimate } from './cost.js';
-import { nullIfNotFound, userInputError } from './errors.js';
-import { checkGrammar, grammar, registryArg } from './inputs.js';
+import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
-import { decodeCursor, encodeCursor, pageSizeArg } from './pagination.js';
-import { RegistryRef, RepositoryRef, type RepositoryParent } from './refs.js';
-
-const DEFAULT_REPOSITORY_PAGE = 100;
-
-/** The repository when the registry knows it (its tag list answers), else null. */
-async function findRepository(context: GatewayContext, registry: string, name: string): Promise<RepositoryParent | null> {
-  const tags = await nullIfNotFound(context.loaders.tags.load({ registry, repository: name }));
-  return tags === null ? null : { registry, name };
-}
+import { BlobRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
+import { CREATED_ORDER_CALLS_PER_TAG, TagConnectionRef, TagOrderRef } from './tag.js';
 
 builder.node(RepositoryRef, {
   id: { resolve: (repository) => encodeLocalId(repository.registry, repository.name) },
   loadOne: (id, context) => {
     const [registry, name] = decodeLocalId(id, 'repository') as [string, string];
-    return findRepository(context, registryArg(context, registry).config.name, name);
+    return context.model.repositories.find(context.model.registries.get(registry).config.name, name);
   },
   fields: (t) => ({
     name: t.exposeString('name'),
-    registry: t.field({ type: RegistryRef, resolve: (repository, _args, context) => registryArg(context, repository.registry) }),
+    registry: t.field({ type: RegistryRef, resolve: (repository, _args, context) => context.model.registries.get(repository.registry) }),
+    tags: t.field({
+      type: TagConnectionRef,
+      nullable: true,
+      description: `Tags in the requested order, whatever order the registry lists them in. first: at most ${MAX_TAG_PAGE} (default ${DEFAULT_TAG_PAGE}).`,
+      args: {
+        first: t.arg.int(),
+        after: t.arg.string(),
+        prefix: t.arg.string(),
+        orderBy: t.arg({ type: TagOrderRef, defaultValue: 'NAME_ASC' }),
+      },
+      // The repository's tag list; CREATED_DESC also dates every tag, however many there are.
+      ...cost(({ args }) => ({
+        shared: { tagList: 1 },
+        calls: args.orderBy === 'CREATED_DESC' ? MAX_TAG_PAGE * CREATED_ORDER_CALLS_PER_TAG : 0,
+        items: pageSizeEstimate(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE),
+      })),
+      resolve: (repository, args, context) => context.model.tags.page(repository, args),
+    }),
+    tagCount: t.int({
+      nullable: true,
+      ...cost({ shared: { tagList: 1 } }),
+      resolve: (repository, _args, context) => context.model.tags.count(repository),
+    }),
+    tag: t.field({
+      type: TagRef,
+      nullable: true,
+      description: 'A tag, or null when the repository has no such tag.',
+      ...cost({ shared: { tagList: 1 } }),
+      args: { name: t.arg.string({ required: true, ...grammar('tag') }) },
+      resolve: (repository, args, context) => context.model.tags.find(repository, args.name),
+    }),
+    manifest: t.field({
+      type: ManifestRef,
+      nullable: true,
+      description: 'A manifest by tag or digest, or null when unknown.',
+      ...cost({ calls: 1 }),
+      args: { reference: t.arg.string({ required: true, ...grammar('tagOrDigest') }) },
+      resolve: (repository, args, context) => context.model.manifests.find(repository.registry, repository.name, args.reference),
+    }),
+    blob: t.field({
+      type: BlobRef,
+      nullable: true,
+      description: 'A blob by digest, or null when the repository does not have it.',
+      ...cost({ calls: 1 }),
+      args: { digest: t.arg.string({ required: true, ...grammar('digest') }) },
+      resolve: (repository, args, context) => context.model.blobs.find(repository.registry, repository.name, args.digest),
+    }),
   }),
 });
 
-const RepositoryConnectionRef = builder.connectionObject({ type: RepositoryRef, name: 'RepositoryConnection' });
-
-builder.objectFields(RegistryRef, (t) => ({
-  repositories: t.field({
-    type: RepositoryConnectionRef,
-    nullable: true,
-    description: `Repositories in lexical order: the catalog's, or the list configured for the registry. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
-    args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
-    // The catalog is read in pages of up to MAX_CATALOG_PAGE_SIZE names, first + 1 of them.
-    ...cost(({ args }) => {
-      const first = pageSizeEstimate(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
-      return { calls: Math.ceil((first + 1) / MAX_CATALOG_PAGE_SIZE), items: first };
-    }),
-    resolve: async (registry, args) => {
-      const first = pageSizeArg(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
-      const after = args.after ? decodeCursor('repository', args.after) : undefined;
-      if (after !== undefined) checkGrammar('repository', after);
-      const prefix = args.prefix || undefined;
-      if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {
-        throw userInputError(`invalid prefix "${prefix.slice(0, 80)}": repository names use only [a-z0-9._/-]`);
-      }
-      const configured = registry.config.repositories;
-      const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => registry.client.catalogPage(params);
-      const page = await readRepositoryPage(catalog, { first, after, prefix });
-      const edges = page.names.map((name) => ({
-        cursor: encodeCursor('repository', name),
-        node: { registry: registry.config.name, name },
-      }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: after !== undefined,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
-    },
-  }),
-  repository: t.field({
-    type: RepositoryRef,
-    nullable: true,
-    args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
-    ...cost({ calls: 1 }),
-    resolve: (registry, args, context) => findRepository(context, registry.config.name, args.name),
-  }),
-}));
+export const RepositoryConnectionRef = builder.connectionObject({ type: RepositoryRef, name: 'RepositoryConnection' });
 
 builder.queryField('repository', (t) =>
   t.field({
@@ -85,6 +78,6 @@ builder.queryField('repository', (t) =>
     description: 'A repository, or null when the registry does not know it.',
     ...cost({ calls: 1 }),
     args: { name: t.arg.string({ required: true, ...grammar('repository') }), registry: t.arg.string() },
-    resolve: (_root, args, context) => findRepository(context, registryArg(context, args.registry).config.name, args.name),
+    resolve: (_root, args, context) => context.model.repositories.find(context.model.registries.get(args.registry).config.name, args.name),
   }),
 );

@@ -1,15 +1,11 @@
-import { forgetAfterWrite } from '../loaders/invalidation.js';
-import { copyManifestContent } from '../operations/copyManifest.js';
-import { explainingRefusals } from '../operations/refusals.js';
-import { removeTag } from '../operations/removeTag.js';
-import { RegistryError } from '../registry/errors.js';
+/** The mutations on tags, Mutation.deleteTag and Mutation.tagManifest, with their inputs and payloads. */
+import { MAX_TAG_PAGE } from '../model/tags.js';
+import type { DeleteTagResult, TagManifestRequest } from '../model/writes/writes.js';
+import type { Tag } from '../model/types.js';
 import { builder } from './builder.js';
 import { cost, ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from './cost.js';
 import { grammar } from './inputs.js';
-import { tagsPointingAt } from './manifestFacts.js';
-import { TagRef, type TagParent } from './refs.js';
-import { MAX_TAG_PAGE } from './tag.js';
-import { loadForWrite, writeTarget } from './writeTargets.js';
+import { TagRef } from './refs.js';
 
 const DeleteTagInput = builder.inputType('DeleteTagInput', {
   fields: (t) => ({
@@ -24,19 +20,17 @@ const DeleteTagInput = builder.inputType('DeleteTagInput', {
   }),
 });
 
-const DeleteTagPayload = builder
-  .objectRef<{ tag: string; digest: string; manifestDeleted: boolean; remainingTags: string[]; dryRun: boolean }>('DeleteTagPayload')
-  .implement({
-    fields: (t) => ({
-      tag: t.exposeString('tag'),
-      digest: t.exposeString('digest', { description: 'The digest the tag pointed at.' }),
-      manifestDeleted: t.exposeBoolean('manifestDeleted', {
-        description: 'Whether the manifest was deleted too (or would be, on a dry run): no other tag pointed at it and keepManifest was false.',
-      }),
-      remainingTags: t.exposeStringList('remainingTags', { description: 'Tags that still point at the digest, sorted.' }),
-      dryRun: t.exposeBoolean('dryRun'),
+const DeleteTagPayload = builder.objectRef<DeleteTagResult>('DeleteTagPayload').implement({
+  fields: (t) => ({
+    tag: t.exposeString('tag'),
+    digest: t.exposeString('digest', { description: 'The digest the tag pointed at.' }),
+    manifestDeleted: t.exposeBoolean('manifestDeleted', {
+      description: 'Whether the manifest was deleted too (or would be, on a dry run): no other tag pointed at it and keepManifest was false.',
     }),
-  });
+    remainingTags: t.exposeStringList('remainingTags', { description: 'Tags that still point at the digest, sorted.' }),
+    dryRun: t.exposeBoolean('dryRun'),
+  }),
+});
 
 const TagManifestInput = builder.inputType('TagManifestInput', {
   fields: (t) => ({
@@ -48,7 +42,7 @@ const TagManifestInput = builder.inputType('TagManifestInput', {
   }),
 });
 
-const TagManifestPayload = builder.objectRef<{ tag: TagParent }>('TagManifestPayload').implement({
+const TagManifestPayload = builder.objectRef<{ tag: Tag }>('TagManifestPayload').implement({
   fields: (t) => ({ tag: t.field({ type: TagRef, resolve: (payload) => payload.tag }) }),
 });
 
@@ -63,26 +57,7 @@ builder.mutationField('deleteTag', (t) =>
     // The tag list and every tag (remainingTags), then the placeholder's PUT and DELETEs.
     ...cost({ calls: 5 + MAX_TAG_PAGE }),
     args: { input: t.arg({ type: DeleteTagInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { entry, registry } = writeTarget(context, input.registry);
-      const { repository, tag } = input;
-      const current = await loadForWrite(context, { registry, repository, reference: tag }, `${repository} has no tag "${tag}"`);
-      const digest = current.manifest.digest;
-      const remainingTags = (await tagsPointingAt(context, current, { strict: true })).filter((other) => other !== tag);
-      const manifestDeleted = remainingTags.length === 0 && !input.keepManifest;
-      if (manifestDeleted) {
-        context.access.require('delete', `deleteTag of the last tag on ${digest} (which deletes the manifest unless keepManifest is true)`);
-      }
-      const dryRun = input.dryRun ?? false;
-      if (!dryRun) {
-        await explainingRefusals(async () => {
-          if (manifestDeleted) await entry.client.manifestDelete(repository, digest);
-          else await removeTag(entry.client, repository, tag, current.manifest);
-        });
-        forgetAfterWrite(context, { registry, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
-      }
-      return { tag, digest, manifestDeleted, remainingTags, dryRun };
-    },
+    resolve: (_root, { input }, context) => context.model.writes.deleteTag(input),
   }),
 );
 
@@ -97,28 +72,6 @@ builder.mutationField('tagManifest', (t) =>
     // An index's children and their blobs mounted one by one, then the PUT.
     ...cost({ calls: 2 + ESTIMATED_INDEX_ENTRIES * (2 + ESTIMATED_LAYERS) }),
     args: { input: t.arg({ type: TagManifestInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { entry, registry } = writeTarget(context, input.registry);
-      const { repository, tag } = input;
-      const fromRepository = input.sourceRepository ?? repository;
-      const { manifest } = await loadForWrite(
-        context,
-        { registry, repository: fromRepository, reference: input.source },
-        `${fromRepository} has no manifest "${input.source}"`,
-      );
-      await explainingRefusals(async () => {
-        if (fromRepository !== repository) await copyManifestContent(entry.client, manifest, { fromRepository, repository });
-        const stored = await entry.client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
-        if (stored !== manifest.digest) {
-          throw new RegistryError({
-            kind: 'PROTOCOL',
-            message: `PUT /v2/${repository}/manifests/${tag}: the registry stored the manifest as ${stored}, not as ${manifest.digest}`,
-            method: 'PUT',
-          });
-        }
-      });
-      forgetAfterWrite(context, { registry, repository, tags: [tag], deletedDigests: [] });
-      return { tag: { registry, repository, name: tag } };
-    },
+    resolve: async (_root, { input }, context) => ({ tag: await context.model.writes.tagManifest(input satisfies TagManifestRequest) }),
   }),
 );

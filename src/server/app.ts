@@ -3,15 +3,17 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { AccessControl } from '../access.js';
-import type { GatewayConfig } from '../config.js';
-import { createGatewayContext, type GatewayContext } from '../loaders/context.js';
+import type { GatewayConfig } from '../config/index.js';
 import { ContentCache } from '../loaders/contentCache.js';
+import { Model } from '../model/model.js';
 import type { UpstreamRequestEvent } from '../registry/types.js';
-import { RegistrySet } from '../registrySet.js';
+import { RegistrySet } from '../registries.js';
+import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
 import { useArgumentGrammar } from './argumentGrammar.js';
 import { useHealthChecks } from './health.js';
+import { yogaLogger } from './logging.js';
 import { useMutationCsrfPrevention } from './mutationCsrf.js';
 import { useQueryCost } from './queryCost.js';
 
@@ -72,27 +74,22 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    context: ({ request }) => createGatewayContext(registries, cache, access.forRequest(request.headers.get('authorization'))),
+    context: ({ request }) => {
+      const requestAccess = access.forRequest(request.headers.get('authorization'));
+      return { model: new Model({ registries, cache, access: requestAccess }), access: requestAccess };
+    },
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
     // GraphiQL with its assets inlined (registries often live in networks without internet
     // access); the page is the same for every request, so it is rendered once.
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
-    logging: logger
-      ? {
-          debug: (...args) => logger.debug(args),
-          info: (...args) => logger.info(args),
-          warn: (...args) => logger.warn(args),
-          error: (...args) => logger.error(args),
-        }
-      : false,
+    // yoga logs each error that masking replaces; unexpected ones (bugs) at error, with their stack.
+    logging: logger ? yogaLogger(logger, (error) => error instanceof GraphQLError && toClientError(error) !== undefined) : false,
     maskedErrors: {
       maskError(error, message) {
         const clientError = error instanceof GraphQLError ? toClientError(error) : undefined;
-        if (clientError) return clientError;
-        logger?.error({ err: error }, 'unexpected error while executing a query');
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        return clientError ?? new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
     plugins: [

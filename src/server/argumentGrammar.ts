@@ -10,8 +10,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { InvalidReferenceError } from '../registry/reference.js';
-import { checkGrammar, grammarOf } from '../schema/inputs.js';
+import { InvalidReferenceError } from '../model/errors.js';
+import { checkGrammar } from '../model/grammar.js';
+import { grammarOf } from '../schema/inputs.js';
 import { fieldArguments, operationVariables } from './operationValues.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { RegistrySet } from '../registrySet.js';
+import type { RegistrySet } from '../registries.js';
 
 /**
  * GET /healthz: the process is up. GET /readyz: the default registry answers /v2/ (with any

@@ -1,14 +1,26 @@
-// The gateway's entry point: reads configuration, listens, and shuts down cleanly on a signal.
+// The gateway's entry point: reads the command line and configuration, listens, and shuts down cleanly on a signal.
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { ConfigError, loadConfig, type GatewayConfig } from '../config.js';
-import { RegistryClient } from '../registry/client.js';
+import { USAGE, parseCommandLine } from '../config/commandLine.js';
+import { ConfigError, loadConfig, type GatewayConfig } from '../config/index.js';
+import { createRegistryClient } from '../registries.js';
 import { startServer } from './listen.js';
 
 const STARTUP_PROBE_INTERVAL_MS = 5_000;
+const STARTUP_PROBE_TIMEOUT_MS = 5_000;
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
   try {
+    const commandLine = parseCommandLine(process.argv.slice(2));
+    if (commandLine.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    if (commandLine.version) {
+      process.stdout.write(`regql ${packageVersion()}\n`);
+      return;
+    }
     config = loadConfig({ argv: process.argv.slice(2), env: process.env });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -37,20 +49,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** The version in package.json, which sits two levels above this file both in src/ and in dist/src/. */
+function packageVersion(): string {
+  for (const path of ['../../package.json', '../../../package.json']) {
+    try {
+      const { name, version } = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (name === 'regql' && version) return version;
+    } catch {
+      // Not at this depth: try the next.
+    }
+  }
+  return 'unknown';
+}
+
 /**
  * Says at startup whether the default registry answers, and keeps probing until it does: the
  * gateway serves anyway (queries fail with UPSTREAM_UNAVAILABLE) and recovers by itself.
  */
 async function reportDefaultRegistry(config: GatewayConfig, logger: pino.Logger): Promise<void> {
   const registry = config.registries[0]!;
-  const client = new RegistryClient({
-    name: registry.name,
-    url: registry.url,
+  const client = createRegistryClient(registry, config.limits, {
     concurrency: 1,
-    timeoutMs: Math.min(registry.timeoutMs, 5_000),
-    maxManifestBytes: config.limits.maxManifestBytes,
-    maxBlobBytes: config.limits.maxConfigBytes,
-    credentials: registry.credentials,
+    timeoutMs: Math.min(registry.timeoutMs, STARTUP_PROBE_TIMEOUT_MS),
   });
   let warned = false;
   try {

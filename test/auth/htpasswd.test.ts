@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { DashboardDocument } from '../generated/graphql.js';
 import { type HtpasswdRegistry, startHtpasswdRegistry } from '../support/authRegistry.js';
 import { createTestGateway } from '../support/gateway.js';

@@ -4,17 +4,17 @@
  * pull and the catalog.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { sampleContent } from '../../src/demo/sampleContent.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { computeDigest } from '../../src/registry/digest.js';
 import { MediaType } from '../../src/registry/mediaTypes.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
-import { registryErrorCode } from '../../src/schema/errors.js';
+import { registryErrorCode } from '../../src/model/errors.js';
 import { DashboardDocument } from '../generated/graphql.js';
 import { type TokenAuthRegistry, authClient, startTokenAuthRegistry } from '../support/authRegistry.js';
 import { capturedLogs, dashboardWithoutLatency, queryApp } from '../support/authGateway.js';
 import { countByKind, createTestGateway } from '../support/gateway.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
 import type { TokenRequestRecord } from '../support/tokenServer.js';
 
 const ADMIN = { username: 'admin', password: 'admin-pw-51c0e' };

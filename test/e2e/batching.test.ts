@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findSampleManifest, sampleContent } from '../../src/demo/sampleContent.js';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { isImageConfigMediaType } from '../../src/registry/mediaTypes.js';
 import type { ImageIndexDocument, ImageManifestDocument } from '../../src/registry/types.js';
 import { countByKind, createTestGateway } from '../support/gateway.js';

@@ -1,13 +1,8 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MANIFEST_ACCEPT } from '../../src/registry/mediaTypes.js';
-import {
-  expectedPlatforms,
-  expectedTotalSize,
-  sampleContent,
-  sampleTags,
-  type SampleManifest,
-} from '../../src/demo/sampleContent.js';
+import { expectedPlatforms, expectedTotalSize, sampleTags } from '../../fixtures/content/oracles.js';
+import { sampleContent, type SampleManifest } from '../../fixtures/content/sampleContent.js';
 import { DashboardDocument, type DashboardQuery } from '../generated/graphql.js';
 import { countByKind, createTestGateway, type TestGateway } from '../support/gateway.js';
 

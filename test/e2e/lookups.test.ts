@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findSampleManifest, sampleContent } from '../../src/demo/sampleContent.js';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { ManifestDetailsDocument, NodeDocument } from '../generated/graphql.js';
 import type { ImageIndexDocument } from '../../src/registry/types.js';
 import { createTestGateway } from '../support/gateway.js';

@@ -4,10 +4,11 @@
  * registry of its own; each test works on repositories no other test of the file touches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeedClient } from '../../src/demo/seed.js';
-import type { LocalRegistry } from '../../src/demo/localRegistry.js';
-import { findSampleManifest, sampleContent } from '../../src/demo/sampleContent.js';
-import { copyManifestContent } from '../../src/operations/copyManifest.js';
+import { createSeedClient } from '../../fixtures/seed.js';
+import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
+import { copyManifestContent } from '../../src/model/writes/copyContent.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import type { ImageIndexDocument, ImageManifestDocument } from '../../src/registry/types.js';
 import { DeleteManifestDocument, DeleteTagDocument, RepositoryTagsDocument, TagManifestDocument } from '../generated/graphql.js';

@@ -4,8 +4,8 @@
  */
 import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalRegistry } from '../../src/demo/localRegistry.js';
-import { createSeedClient } from '../../src/demo/seed.js';
+import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
+import { createSeedClient } from '../../fixtures/seed.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { DeleteManifestDocument, DeleteTagDocument, RegistriesDocument, TagManifestDocument } from '../generated/graphql.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';

@@ -4,8 +4,9 @@
  * particular deleteTag never leaves the tag on its placeholder.
  */
 import { describe, expect, it } from 'vitest';
-import { createSeedClient } from '../../src/demo/seed.js';
-import { findSampleManifest, sampleContent } from '../../src/demo/sampleContent.js';
+import { createSeedClient } from '../../fixtures/seed.js';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { DeleteManifestDocument, DeleteTagDocument, TagManifestDocument } from '../generated/graphql.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';

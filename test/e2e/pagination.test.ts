@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeedClient, seedManyRepositories } from '../../src/demo/seed.js';
-import type { LocalRegistry } from '../../src/demo/localRegistry.js';
+import { createSeedClient, seedManyRepositories } from '../../fixtures/seed.js';
+import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
 import { RepositoryPageDocument } from '../generated/graphql.js';
 import { countByKind, createTestGateway, type TestGateway } from '../support/gateway.js';
 import { startSeededRegistry } from '../support/registry.js';

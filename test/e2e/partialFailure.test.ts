@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findSampleManifest, sampleContent } from '../../src/demo/sampleContent.js';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { createTestGateway } from '../support/gateway.js';
 import { withRegistry } from '../support/registry.js';
 

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/listen.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -79,6 +81,24 @@ describe('the HTTP server', async () => {
 });
 
 describe('the entry point', () => {
+  it('prints usage for --help and the version for --version, exiting 0 without serving', async () => {
+    const [help, version] = [runMain(['--help'], {}), runMain(['--version'], {})];
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toMatch(/^Usage: regql \[--config FILE\]/);
+    for (const documented of ['--config FILE', 'REGISTRY_URL', 'REGQL_CONFIG', 'PORT, HOST', 'LOG_LEVEL', 'README']) {
+      expect(help.output()).toContain(documented);
+    }
+    expect(help.output()).not.toContain('serving GraphQL');
+    expect(await version.exited).toBe(0);
+    expect(version.output().trim()).toBe(`regql ${packageVersion}`);
+  });
+
+  it('refuses an unknown option with code 2', async () => {
+    const run = runMain(['--port', '80'], {});
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("Unknown option '--port'");
+  });
+
   it('exits with code 2 and one message naming the bad key', async () => {
     const run = runMain([], { REGISTRY_URL: 'not a url' });
     expect(await run.exited).toBe(2);

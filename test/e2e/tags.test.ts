@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sampleContent } from '../../src/demo/sampleContent.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { RepositoryTagsDocument, type TagOrder } from '../generated/graphql.js';
 import { createTestGateway } from '../support/gateway.js';
 

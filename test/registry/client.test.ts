@@ -3,7 +3,7 @@
  * started on a free loopback port with filesystem storage in a temp dir.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalRegistry, startLocalRegistry } from '../../src/demo/localRegistry.js';
+import { type LocalRegistry, startLocalRegistry } from '../../fixtures/registry/localRegistry.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { computeDigest } from '../../src/registry/digest.js';
 import type { RegistryError } from '../../src/registry/errors.js';

@@ -6,8 +6,8 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalRegistry, startLocalRegistry } from '../../src/demo/localRegistry.js';
-import { copyManifestContent } from '../../src/operations/copyManifest.js';
+import { type LocalRegistry, startLocalRegistry } from '../../fixtures/registry/localRegistry.js';
+import { copyManifestContent } from '../../src/model/writes/copyContent.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { computeDigest } from '../../src/registry/digest.js';
 import { MediaType } from '../../src/registry/mediaTypes.js';

@@ -4,7 +4,8 @@
  */
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { sampleContent, sampleTags } from '../../src/demo/sampleContent.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
+import { sampleTags } from '../../fixtures/content/oracles.js';
 import { testClient } from '../support/client.js';
 
 const registryUrl = new URL(inject('registryUrl'));

@@ -1,7 +1,7 @@
 /** Gateway helpers for the login tests: a gateway built from a loaded configuration, its logs captured. */
 import type { FormattedExecutionResult } from 'graphql';
 import pino, { type Logger } from 'pino';
-import type { GatewayConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config/index.js';
 import { createGatewayApp } from '../../src/server/app.js';
 import type { DashboardQuery } from '../generated/graphql.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig } from '../../src/config/index.js';
 
 /** The message of the ConfigError that parsing input (with this environment) must throw. */
 export function configErrorMessage(input: unknown, env: NodeJS.ProcessEnv = {}): string {

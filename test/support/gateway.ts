@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type FormattedExecutionResult } from 'graphql';
-import { parseConfig, type GatewayConfigInput } from '../../src/config.js';
+import { parseConfig, type GatewayConfigInput } from '../../src/config/index.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { createGatewayApp } from '../../src/server/app.js';
 

@@ -2,9 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalRegistry, type LocalRegistryOptions, startLocalRegistry } from '../../src/demo/localRegistry.js';
+import { type LocalRegistry, type LocalRegistryOptions, startLocalRegistry } from '../../fixtures/registry/localRegistry.js';
 import type { RegistryClient } from '../../src/registry/client.js';
-import { createSeedClient, seedRegistry } from '../../src/demo/seed.js';
+import { createSeedClient, seedRegistry } from '../../fixtures/seed.js';
 
 export interface TestRegistryOptions extends LocalRegistryOptions {
   /** Fills the registry before the test sees it; default: sampleContent(). `false` leaves it empty. */

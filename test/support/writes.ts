@@ -45,4 +45,4 @@ export async function tagDigests(client: RegistryClient, repository: string): Pr
 }
 
 /** Whether the registry still serves the manifest by digest. */
-export { hasManifest as manifestExists } from '../../src/operations/copyManifest.js';
+export { hasManifest as manifestExists } from '../../src/model/writes/copyContent.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AccessControl } from '../../src/access.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
 import { configErrorMessage } from '../support/config.js';
 
 const SECRET = 'sEcReT-0123456789abcdef';
@@ -42,7 +42,7 @@ describe('access configuration', () => {
   });
 
   it.each([
-    ['a missing environment variable', { tokens: [{ name: 'ci', scopes: ['write'], tokenEnv: 'NOT_SET' }] }, 'access.tokens.0.tokenEnv: the environment variable NOT_SET is not set'],
+    ['a missing environment variable', { tokens: [{ name: 'ci', scopes: ['write'], tokenEnv: 'NOT_SET' }] }, 'access.tokens.0.tokenEnv: environment variable NOT_SET is not set'],
     ['a missing file', { tokens: [{ name: 'ci', scopes: ['write'], tokenFile: '/nonexistent/token' }] }, 'access.tokens.0.tokenFile: cannot read /nonexistent/token: ENOENT'],
     ['no token source', { tokens: [{ name: 'ci', scopes: ['write'] }] }, 'access.tokens.0: exactly one of token, tokenEnv and tokenFile'],
     ['an unknown scope', { tokens: [{ name: 'ci', scopes: ['admin'], token: SECRET }] }, 'access.tokens.0.scopes.0'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeRequest, redactPath, redactUrl } from '../../../src/registry/errors.js';
-import { excerpt, parseErrorBody, responseError } from '../../../src/registry/transport.js';
+import { excerpt, parseErrorBody, responseError } from '../../../src/registry/responses.js';
 
 const URL_ = 'http://registry.test/v2/foo/manifests/bar';
 

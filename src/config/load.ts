@@ -1,0 +1,56 @@
+/**
+ * The configuration of a starting gateway: the file named by `--config FILE` (or REGQL_CONFIG),
+ * YAML or JSON; without one, a single registry from REGISTRY_URL. PORT, HOST and LOG_LEVEL
+ * override the file so the same file works in several deployments.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { isRecord } from '../util/isRecord.js';
+import { parseCommandLine } from './commandLine.js';
+import { ConfigError, type GatewayConfig, parseConfig } from './parse.js';
+
+export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:5000';
+
+export interface ConfigSources {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export function loadConfig({ argv, env }: ConfigSources): GatewayConfig {
+  const file = parseCommandLine(argv).config ?? nonEmpty(env.REGQL_CONFIG);
+  const raw: Record<string, unknown> = file
+    ? readConfigFile(file)
+    : { registries: [{ name: 'default', url: nonEmpty(env.REGISTRY_URL) ?? DEFAULT_REGISTRY_URL }] };
+  const server = { ...(isRecord(raw.server) ? raw.server : {}) };
+  if (nonEmpty(env.PORT)) server.port = parseEnvInteger('PORT', env.PORT!);
+  if (nonEmpty(env.HOST)) server.host = env.HOST;
+  if (nonEmpty(env.LOG_LEVEL)) raw.logLevel = env.LOG_LEVEL;
+  return parseConfig({ ...raw, server }, file ? `configuration file ${file}` : 'configuration', env);
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`configuration file ${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!isRecord(parsed)) throw new ConfigError(`configuration file ${file}: expected a mapping with a "registries" key`);
+  return parsed;
+}
+
+function parseEnvInteger(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new ConfigError(`${name}: expected an integer, got "${value.slice(0, 40)}"`);
+  return number;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,149 @@
+/**
+ * The configuration file's grammar (YAML or JSON), with every default; docs/configuration in the
+ * README lists the same keys. Checking secrets and reading them is parse.ts's business.
+ */
+import { z } from 'zod';
+import { ACCESS_SCOPES } from '../access.js';
+import { isValidRepositoryName } from '../registry/reference.js';
+
+const MiB = 1024 * 1024;
+
+const registrySchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+      .refine((url) => !/^https?:\/\/[^/]*@/.test(url), 'a URL without user:password@ (credentials are configured separately)')
+      .transform((url) => url.replace(/\/+$/, '')),
+    /** Upstream requests in flight at once toward this registry. */
+    concurrency: z.int().min(1).max(256).default(16),
+    timeoutMs: z.int().min(100).max(600_000).default(30_000),
+    /** How the gateway logs in; without it, the Docker config's entry for the registry's host, if any. */
+    auth: z
+      .object({
+        username: z.string().min(1).regex(/^[^:]*$/, 'no ":" (HTTP Basic authentication cannot carry it)').optional(),
+        password: z.string().min(1).optional(),
+        passwordEnv: z.string().min(1).optional(),
+        passwordFile: z.string().min(1).optional(),
+        dockerConfig: z.literal(true).optional(),
+        anonymous: z.literal(true).optional(),
+      })
+      .strict()
+      .superRefine((auth, ctx) => {
+        const ways = [auth.username, auth.dockerConfig, auth.anonymous].filter((way) => way !== undefined);
+        if (ways.length !== 1) {
+          ctx.addIssue({ code: 'custom', message: 'exactly one of username (with a password), dockerConfig: true and anonymous: true' });
+        }
+        const passwords = (['password', 'passwordEnv', 'passwordFile'] as const).filter((key) => auth[key] !== undefined);
+        if (auth.username !== undefined && passwords.length !== 1) {
+          ctx.addIssue({ code: 'custom', path: ['username'], message: 'exactly one of password, passwordEnv and passwordFile goes with it' });
+        }
+        if (auth.username === undefined) {
+          for (const key of passwords) ctx.addIssue({ code: 'custom', path: [key], message: 'only with username' });
+        }
+      })
+      .optional(),
+    /** The repositories to list, for registries without a usable catalog; sorted, as the catalog would be. */
+    repositories: z
+      .array(z.string().refine(isValidRepositoryName, 'a repository name (lowercase components of [a-z0-9._-] separated by "/")'))
+      .min(1, 'at least one repository (or leave the key out to read the catalog)')
+      .transform((names) => [...new Set(names)].sort())
+      .optional(),
+  })
+  .strict();
+
+/** Long enough that guessing is hopeless; `openssl rand -hex 32` gives 64 characters. */
+export const MIN_TOKEN_LENGTH = 16;
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Messages never include the token: zod's own messages do not echo values, and ours neither. */
+export const accessTokenSchema = z
+  .object({
+    /** Shown in FORBIDDEN messages and logs instead of the token. */
+    name: z.string().regex(TOKEN_NAME, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    scopes: z.array(z.enum(ACCESS_SCOPES)).min(1, `at least one of ${ACCESS_SCOPES.join(', ')}`),
+    token: z
+      .string()
+      .min(MIN_TOKEN_LENGTH, `at least ${MIN_TOKEN_LENGTH} characters`)
+      .regex(/^\S+$/, 'no whitespace')
+      .optional(),
+    /** Name of an environment variable holding the token. */
+    tokenEnv: z.string().min(1).optional(),
+    /** A file holding the token (surrounding whitespace ignored). */
+    tokenFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine(
+    (entry) => [entry.token, entry.tokenEnv, entry.tokenFile].filter((source) => source !== undefined).length === 1,
+    'exactly one of token, tokenEnv and tokenFile',
+  );
+
+export const configSchema = z
+  .object({
+    registries: z.array(registrySchema).min(1, 'at least one registry'),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.int().min(0).max(65535).default(4000),
+      })
+      .strict()
+      .prefault({}),
+    cache: z
+      .object({
+        /** Process-wide cache of content addressed by digest (manifests, image configs). */
+        maxBytes: z.int().min(0).default(64 * MiB),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        maxManifestBytes: z.int().min(1024).default(4 * MiB),
+        maxConfigBytes: z.int().min(1024).default(8 * MiB),
+        /** Upstream calls a query may be estimated to cause; above it, QUERY_TOO_COSTLY before any call. */
+        maxQueryCost: z.int().min(1).default(100_000),
+        /** Field nesting a query may have (introspection not counted). */
+        maxDepth: z.int().min(1).default(15),
+        /** Aliased fields a query may have. */
+        maxAliases: z.int().min(0).default(50),
+      })
+      .strict()
+      .prefault({}),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Bearer tokens for writes (and, with requireReadToken, reads); none: the gateway is read-only. */
+    access: z
+      .object({
+        tokens: z.array(accessTokenSchema).default([]),
+        requireReadToken: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const tokenNames = new Set<string>();
+    config.access.tokens.forEach((token, index) => {
+      if (tokenNames.has(token.name)) {
+        ctx.addIssue({ code: 'custom', path: ['access', 'tokens', index, 'name'], message: `duplicate token name "${token.name}"` });
+      }
+      tokenNames.add(token.name);
+    });
+    if (config.access.requireReadToken && !config.access.tokens.some((token) => token.scopes.includes('read'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['access', 'requireReadToken'],
+        message: 'no token has the read scope, so nothing could query the gateway',
+      });
+    }
+    const seen = new Set<string>();
+    config.registries.forEach((registry, index) => {
+      if (seen.has(registry.name)) {
+        ctx.addIssue({ code: 'custom', path: ['registries', index, 'name'], message: `duplicate registry name "${registry.name}"` });
+      }
+      seen.add(registry.name);
+    });
+  });
+
+export type ParsedConfig = z.output<typeof configSchema>;
+export type AccessTokenEntry = z.output<typeof accessTokenSchema>;
+/** What a caller may write: every default filled in by parseConfig. */
+export type GatewayConfigInput = z.input<typeof configSchema>;

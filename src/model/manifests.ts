@@ -1,0 +1,116 @@
+/**
+ * Manifests of a repository and the facts that need more than their own document: image
+ * configs, children of indexes, created dates, total sizes, the tags pointing at a digest.
+ */
+import type { ManifestKey } from '../loaders/loaders.js';
+import { isRegistryError, nullIfNotFound } from '../registry/errors.js';
+import { parseReference } from '../registry/reference.js';
+import type { ImageConfigDocument, Platform } from '../registry/types.js';
+import { CREATED_ANNOTATION, hasImageConfig, parseDate, runnableEntries } from './manifestFacts.js';
+import type { Reads } from './reads.js';
+import type { RepositoryManifest } from './types.js';
+
+export class Manifests {
+  constructor(private readonly reads: Reads) {}
+
+  /** The manifest, or a NOT_FOUND RegistryError. */
+  async load(key: ManifestKey): Promise<RepositoryManifest> {
+    const manifest = await this.reads.loaders.manifests.load(key);
+    return { registry: key.registry, repository: key.repository, manifest };
+  }
+
+  /** The manifest a tag or digest names, or null when the registry does not know it. */
+  find(registry: string, repository: string, reference: string): Promise<RepositoryManifest | null> {
+    return nullIfNotFound(this.load({ registry, repository, reference }));
+  }
+
+  /** 'repo:tag', 'repo@digest', 'repo:tag@digest' (the digest decides, as with docker pull) or 'repo' ('repo:latest'). */
+  findByImageReference(registry: string, reference: string): Promise<RepositoryManifest | null> {
+    const { repository, tag, digest } = parseReference(reference);
+    return this.find(registry, repository, digest ?? tag ?? 'latest');
+  }
+
+  /** Image config of an image manifest, or null for an artifact (a config that is not an image config) and an index. */
+  async imageConfig({ registry, repository, manifest }: RepositoryManifest): Promise<ImageConfigDocument | null> {
+    if (manifest.kind !== 'image' || !hasImageConfig(manifest)) return null;
+    return this.reads.loaders.configs.load({ registry, repository, digest: manifest.document.config.digest });
+  }
+
+  /** os/architecture/variant from the image configuration. */
+  async platform(parent: RepositoryManifest): Promise<Platform | null> {
+    const config = await this.imageConfig(parent);
+    return config?.os && config.architecture
+      ? { os: config.os, architecture: config.architecture, variant: config.variant, 'os.version': config['os.version'] }
+      : null;
+  }
+
+  /**
+   * When the content was made: the image config's `created`, else the created annotation; for an
+   * index, its annotation or else its first runnable image's date.
+   */
+  async created(parent: RepositoryManifest): Promise<Date | null> {
+    const { manifest } = parent;
+    const annotated = parseDate(manifest.document.annotations?.[CREATED_ANNOTATION]);
+    if (manifest.kind === 'image') {
+      const config = await this.imageConfig(parent);
+      return parseDate(config?.created) ?? annotated;
+    }
+    if (annotated) return annotated;
+    const firstImage = runnableEntries(manifest.document)[0];
+    if (!firstImage) return null;
+    const child = await this.load({ ...parent, reference: firstImage.digest });
+    return child.manifest.kind === 'image' ? this.created(child) : null;
+  }
+
+  /**
+   * Bytes a pull transfers, each distinct blob once: the document, its config and layers; for an
+   * index, every entry's document and content.
+   */
+  async totalSize(parent: RepositoryManifest): Promise<number> {
+    const sizes = new Map<string, number>();
+    await this.collectBlobSizes(parent, sizes);
+    let total = 0;
+    for (const size of sizes.values()) total += size;
+    return total;
+  }
+
+  private async collectBlobSizes(parent: RepositoryManifest, sizes: Map<string, number>): Promise<void> {
+    const { manifest } = parent;
+    sizes.set(manifest.digest, manifest.size);
+    if (manifest.kind === 'image') {
+      for (const descriptor of [manifest.document.config, ...manifest.document.layers]) sizes.set(descriptor.digest, descriptor.size);
+      return;
+    }
+    await Promise.all(
+      manifest.document.manifests.map(async (entry) => {
+        const child = await this.load({ ...parent, reference: entry.digest });
+        await this.collectBlobSizes(child, sizes);
+      }),
+    );
+  }
+
+  /**
+   * Tags of the repository whose manifest is this digest, sorted; every tag is resolved (loaders
+   * de-duplicate); none in a repository without a tag list. A tag that fails to resolve counts as
+   * not pointing at it; with `strict` (before a delete, which must not miss a tag) only a tag that
+   * is gone meanwhile does, any other failure is thrown.
+   */
+  async tagsPointingAt(parent: RepositoryManifest, { strict = false }: { strict?: boolean } = {}): Promise<string[]> {
+    const { registry, repository } = parent;
+    // Distribution answers 404 for the tag list of a repository that never had a tag.
+    const tags = await nullIfNotFound(this.reads.loaders.tags.load({ registry, repository }));
+    if (tags === null) return [];
+    const digests = await Promise.all(
+      tags.map((tag) =>
+        this.reads.loaders.manifests.load({ registry, repository, reference: tag }).then(
+          (manifest) => manifest.digest,
+          (error: unknown) => {
+            if (strict && !isRegistryError(error, 'NOT_FOUND')) throw error;
+            return undefined;
+          },
+        ),
+      ),
+    );
+    return tags.filter((_tag, index) => digests[index] === parent.manifest.digest).sort();
+  }
+}

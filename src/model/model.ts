@@ -1,0 +1,41 @@
+/**
+ * The gateway's domain, created per request over that request's loaders and the process-wide
+ * content cache: registries, repositories, tags, manifests and blobs, and the write workflows.
+ * Plain TypeScript in and out; the schema (src/schema/) maps GraphQL arguments onto it.
+ */
+import type { RequestAccess } from '../access.js';
+import type { ContentCache } from '../loaders/contentCache.js';
+import type { RegistrySet } from '../registries.js';
+import { Blobs } from './blobs.js';
+import { Manifests } from './manifests.js';
+import { Reads } from './reads.js';
+import { Registries } from './registries.js';
+import { Repositories } from './repositories.js';
+import { Tags } from './tags.js';
+import { Writes } from './writes/writes.js';
+
+export interface ModelDependencies {
+  registries: RegistrySet;
+  cache: ContentCache;
+  /** What the request may do; the write workflows check what depends on the registry's content. */
+  access: RequestAccess;
+}
+
+export class Model {
+  readonly registries: Registries;
+  readonly repositories: Repositories;
+  readonly tags: Tags;
+  readonly manifests: Manifests;
+  readonly blobs: Blobs;
+  readonly writes: Writes;
+
+  constructor({ registries, cache, access }: ModelDependencies) {
+    const reads = new Reads(registries, cache);
+    this.registries = new Registries(reads);
+    this.repositories = new Repositories(reads);
+    this.manifests = new Manifests(reads);
+    this.tags = new Tags(reads, this.manifests);
+    this.blobs = new Blobs(reads);
+    this.writes = new Writes(reads, this.registries, this.manifests, access);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * One request's access to registry content: its DataLoaders (which de-duplicate every read of
+ * the request) over the process-wide content cache, and what a write makes stale.
+ */
+import type { ContentCache } from '../loaders/contentCache.js';
+import { createLoaders, type Loaders } from '../loaders/loaders.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { RegistrySet } from '../registries.js';
+
+/** What a write changed in one repository. */
+export interface RepositoryWrite {
+  registry: string;
+  repository: string;
+  /** Tags removed, created or moved. */
+  tags: readonly string[];
+  /** Manifests deleted. */
+  deletedDigests: readonly string[];
+}
+
+export class Reads {
+  #loaders: Loaders;
+
+  constructor(
+    readonly registries: RegistrySet,
+    private readonly cache: ContentCache,
+  ) {
+    this.#loaders = createLoaders(registries, cache);
+  }
+
+  get loaders(): Loaders {
+    return this.#loaders;
+  }
+
+  /** The client of a configured registry (its name was resolved by Registries.get). */
+  client(registry: string): RegistryClient {
+    const entry = this.registries.find(registry);
+    if (!entry) throw new Error(`unknown registry "${registry}"`);
+    return entry.client;
+  }
+
+  /**
+   * Forgets what a write made stale, so that no later read sees the removed tag, the old digest
+   * of a moved tag or a deleted manifest. Process-wide: the tags' last digests and the deleted
+   * manifests. In this request: everything read so far, as the loaders' memory of tag lists and
+   * manifests may predate the write; the rest of the request (the mutation's payload, the next
+   * mutation of the operation) reads afresh.
+   */
+  forget(write: RepositoryWrite): void {
+    const { registry, repository } = write;
+    for (const tag of write.tags) this.cache.forgetTag(registry, repository, tag);
+    for (const digest of write.deletedDigests) this.cache.forgetManifest(registry, repository, digest);
+    this.#loaders = createLoaders(this.registries, this.cache);
+  }
+}

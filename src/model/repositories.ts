@@ -1,0 +1,44 @@
+/** Repositories of a registry: pages of its catalog (or of its configured list), and single repositories. */
+import { MAX_CATALOG_PAGE_SIZE } from '../registry/catalog.js';
+import { nullIfNotFound } from '../registry/errors.js';
+import { assertRepositoryName } from '../registry/reference.js';
+import { type FetchCatalogPage, readRepositoryPage } from '../registry/repositoryPage.js';
+import { staticCatalog } from '../registry/staticCatalog.js';
+import type { RegistryEntry } from '../registries.js';
+import { badInput } from './errors.js';
+import { type Connection, type PageRequest, connectionOf, decodeCursor, pageSize } from './paging.js';
+import type { Reads } from './reads.js';
+import type { Repository } from './types.js';
+
+export const DEFAULT_REPOSITORY_PAGE = 100;
+export { MAX_CATALOG_PAGE_SIZE };
+
+const CURSOR_KIND = 'repository';
+
+export class Repositories {
+  constructor(private readonly reads: Reads) {}
+
+  /** The repository when the registry knows it (its tag list answers), else null. */
+  async find(registry: string, name: string): Promise<Repository | null> {
+    const tags = await nullIfNotFound(this.reads.loaders.tags.load({ registry, repository: name }));
+    return tags === null ? null : { registry, name };
+  }
+
+  /** Names in lexical order, from the catalog or the list configured for the registry. */
+  async page(registry: RegistryEntry, request: PageRequest): Promise<Connection<Repository>> {
+    const first = pageSize(request.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
+    const after = request.after ? decodeCursor(CURSOR_KIND, request.after) : undefined;
+    if (after !== undefined) assertRepositoryName(after);
+    const prefix = request.prefix || undefined;
+    if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {
+      throw badInput(`invalid prefix "${prefix.slice(0, 80)}": repository names use only [a-z0-9._/-]`);
+    }
+    const configured = registry.config.repositories;
+    const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => registry.client.catalogPage(params);
+    const page = await readRepositoryPage(catalog, { first, after, prefix });
+    return connectionOf(CURSOR_KIND, page.names, (name) => ({ registry: registry.config.name, name }), {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: after !== undefined,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+/** A repository's tags: pages in every order, with cursors; single tags and what they point at. */
+import { nullIfNotFound } from '../registry/errors.js';
+import { badInput } from './errors.js';
+import type { Manifests } from './manifests.js';
+import { type Connection, type PageRequest, connectionOf, decodeCursor, pageSize } from './paging.js';
+import type { Reads } from './reads.js';
+import { type TagOrderName, sortByCreated, sortByName, sortBySemver } from './tagOrder.js';
+import type { Repository, RepositoryManifest, Tag } from './types.js';
+
+export const DEFAULT_TAG_PAGE = 100;
+/** Also what the query cost limit assumes for fields that read every tag of a repository. */
+export const MAX_TAG_PAGE = 1000;
+
+export interface TagPageRequest extends PageRequest {
+  orderBy?: TagOrderName | null;
+}
+
+export interface TagConnection extends Connection<Tag> {
+  /** Tags that match the prefix, over all pages. */
+  totalCount: number;
+}
+
+export class Tags {
+  constructor(
+    private readonly reads: Reads,
+    private readonly manifests: Manifests,
+  ) {}
+
+  /** Every tag of the repository in registry order, or null when the registry does not know the repository. */
+  list({ registry, name }: Repository): Promise<string[] | null> {
+    return nullIfNotFound(this.reads.loaders.tags.load({ registry, repository: name }));
+  }
+
+  async count(repository: Repository): Promise<number | null> {
+    return (await this.list(repository))?.length ?? null;
+  }
+
+  /** The tag when the repository lists it, else null. */
+  async find(repository: Repository, name: string): Promise<Tag | null> {
+    const tags = await this.list(repository);
+    return tags?.includes(name) ? { registry: repository.registry, repository: repository.name, name } : null;
+  }
+
+  /** The tag's manifest, or null once the tag is gone. */
+  manifest(tag: Tag): Promise<RepositoryManifest | null> {
+    return this.manifests.find(tag.registry, tag.repository, tag.name);
+  }
+
+  /** One page in the requested order, whatever order the registry lists the tags in; null for an unknown repository. */
+  async page(repository: Repository, request: TagPageRequest): Promise<TagConnection | null> {
+    const first = pageSize(request.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE);
+    const order = request.orderBy ?? 'NAME_ASC';
+    const cursorKind = `tag:${order}`;
+    const after = request.after ? decodeCursor(cursorKind, request.after) : undefined;
+    const all = await this.list(repository);
+    if (all === null) return null;
+    const prefix = request.prefix;
+    const matching = prefix ? all.filter((tag) => tag.startsWith(prefix)) : all;
+    const sorted = await this.sort(repository, matching, order);
+    const start = after === undefined ? 0 : sorted.indexOf(after) + 1;
+    if (after !== undefined && start === 0) throw badInput(`the tag "${after}" of the cursor is gone: start again without after`);
+    const page = sorted.slice(start, start + first);
+    const connection = connectionOf(cursorKind, page, (name) => ({ registry: repository.registry, repository: repository.name, name }), {
+      hasNextPage: start + first < sorted.length,
+      hasPreviousPage: start > 0,
+    });
+    return { ...connection, totalCount: sorted.length };
+  }
+
+  private async sort(repository: Repository, tags: string[], order: TagOrderName): Promise<string[]> {
+    switch (order) {
+      case 'NAME_ASC':
+        return sortByName(tags, false);
+      case 'NAME_DESC':
+        return sortByName(tags, true);
+      case 'SEMVER_DESC':
+        return sortBySemver(tags);
+      case 'CREATED_DESC': {
+        // Every tag's date is needed before the first can be placed; the loaders fetch them concurrently.
+        const dates = await Promise.all(
+          tags.map(async (name) => {
+            const manifest = await this.manifest({ registry: repository.registry, repository: repository.name, name }).catch(() => null);
+            return manifest ? this.manifests.created(manifest).catch(() => null) : null;
+          }),
+        );
+        return sortByCreated(tags, new Map(tags.map((tag, index) => [tag, dates[index] ?? null])));
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The workflows of the three mutations: what each reads first, what it refuses, what it
+ * reports on a dry run, the registry calls that make the change, and what the change makes
+ * stale. Access scopes are checked here too where they depend on what the registry holds
+ * (deleting the last tag deletes the manifest, which needs the delete scope).
+ */
+import type { RequestAccess } from '../../access.js';
+import type { ManifestKey } from '../../loaders/loaders.js';
+import { RegistryError, isRegistryError } from '../../registry/errors.js';
+import { isDigest } from '../../registry/reference.js';
+import { badInput, notFound } from '../errors.js';
+import type { Manifests } from '../manifests.js';
+import type { Reads } from '../reads.js';
+import type { Registries } from '../registries.js';
+import type { RepositoryManifest, Tag } from '../types.js';
+import { copyManifestContent } from './copyContent.js';
+import { explainingRefusals } from './refusals.js';
+import { removeTag } from './removeTag.js';
+
+export interface DeleteTagRequest {
+  registry?: string | null;
+  repository: string;
+  tag: string;
+  /** Keep the manifest (reachable by digest) even when this was its last tag. */
+  keepManifest?: boolean | null;
+  dryRun?: boolean | null;
+}
+
+export interface DeleteTagResult {
+  tag: string;
+  /** The digest the tag pointed at. */
+  digest: string;
+  manifestDeleted: boolean;
+  /** Tags that still point at the digest, sorted. */
+  remainingTags: string[];
+  dryRun: boolean;
+}
+
+export interface DeleteManifestRequest {
+  registry?: string | null;
+  repository: string;
+  digest: string;
+  dryRun?: boolean | null;
+}
+
+export interface DeleteManifestResult {
+  digest: string;
+  /** Tags that pointed at the digest and are gone (or would be, on a dry run), sorted. */
+  removedTags: string[];
+  dryRun: boolean;
+}
+
+export interface TagManifestRequest {
+  registry?: string | null;
+  repository: string;
+  tag: string;
+  /** A tag or digest in sourceRepository (default: repository). */
+  source: string;
+  sourceRepository?: string | null;
+}
+
+export class Writes {
+  constructor(
+    private readonly reads: Reads,
+    private readonly registries: Registries,
+    private readonly manifests: Manifests,
+    private readonly access: RequestAccess,
+  ) {}
+
+  /**
+   * Removes exactly one tag; the manifest goes too when no other tag points at it, unless
+   * keepManifest. Other tags on the digest stay.
+   */
+  async deleteTag(request: DeleteTagRequest): Promise<DeleteTagResult> {
+    const registry = this.registries.get(request.registry);
+    const name = registry.config.name;
+    const { repository, tag } = request;
+    const current = await this.loadForWrite({ registry: name, repository, reference: tag }, `${repository} has no tag "${tag}"`);
+    const digest = current.manifest.digest;
+    const remainingTags = (await this.manifests.tagsPointingAt(current, { strict: true })).filter((other) => other !== tag);
+    const manifestDeleted = remainingTags.length === 0 && !request.keepManifest;
+    if (manifestDeleted) {
+      this.access.require('delete', `deleteTag of the last tag on ${digest} (which deletes the manifest unless keepManifest is true)`);
+    }
+    const dryRun = request.dryRun ?? false;
+    if (!dryRun) {
+      await explainingRefusals(async () => {
+        if (manifestDeleted) await registry.client.manifestDelete(repository, digest);
+        else await removeTag(registry.client, repository, tag, current.manifest);
+      });
+      this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
+    }
+    return { tag, digest, manifestDeleted, remainingTags, dryRun };
+  }
+
+  /** Deletes a manifest by digest, and with it every tag that points at it (found before deleting). */
+  async deleteManifest(request: DeleteManifestRequest): Promise<DeleteManifestResult> {
+    const registry = this.registries.get(request.registry);
+    const name = registry.config.name;
+    const { repository, digest } = request;
+    if (!isDigest(digest)) {
+      throw badInput(`deleteManifest takes a digest, and "${digest}" is a tag: use deleteTag to remove one tag`);
+    }
+    const missing = `${repository} has no manifest ${digest}`;
+    // A HEAD, because the content cache knows what the digest holds but not whether it still exists.
+    await registry.client.manifestHead(repository, digest).catch((error: unknown) => {
+      throw isRegistryError(error, 'NOT_FOUND') ? notFound(missing) : error;
+    });
+    const manifest = await this.loadForWrite({ registry: name, repository, reference: digest }, missing);
+    const removedTags = await this.manifests.tagsPointingAt(manifest, { strict: true });
+    const dryRun = request.dryRun ?? false;
+    if (!dryRun) {
+      await explainingRefusals(() => registry.client.manifestDelete(repository, digest));
+      this.reads.forget({ registry: name, repository, tags: removedTags, deletedDigests: [digest] });
+    }
+    return { digest, removedTags, dryRun };
+  }
+
+  /**
+   * Points a tag (new or existing) at a manifest: its bytes are pushed unchanged under the tag,
+   * so the digest is the source's; from another repository, its content is copied first.
+   */
+  async tagManifest(request: TagManifestRequest): Promise<Tag> {
+    const registry = this.registries.get(request.registry);
+    const name = registry.config.name;
+    const { repository, tag } = request;
+    const fromRepository = request.sourceRepository ?? repository;
+    const { manifest } = await this.loadForWrite(
+      { registry: name, repository: fromRepository, reference: request.source },
+      `${fromRepository} has no manifest "${request.source}"`,
+    );
+    await explainingRefusals(async () => {
+      if (fromRepository !== repository) await copyManifestContent(registry.client, manifest, { fromRepository, repository });
+      const stored = await registry.client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
+      if (stored !== manifest.digest) {
+        throw new RegistryError({
+          kind: 'PROTOCOL',
+          message: `PUT /v2/${repository}/manifests/${tag}: the registry stored the manifest as ${stored}, not as ${manifest.digest}`,
+          method: 'PUT',
+        });
+      }
+    });
+    this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: [] });
+    return { registry: name, repository, name: tag };
+  }
+
+  /**
+   * The manifest a write works on, fresh from the registry for a tag (the loaders confirm a
+   * tag's digest). Unlike a query, where an unknown manifest is null, a write needs it:
+   * NOT_FOUND with `missing` as the message.
+   */
+  private async loadForWrite(key: ManifestKey, missing: string): Promise<RepositoryManifest> {
+    try {
+      return await this.manifests.load(key);
+    } catch (error) {
+      if (isRegistryError(error, 'NOT_FOUND')) throw notFound(missing);
+      throw error;
+    }
+  }
+}
