@@ -30,7 +30,9 @@ export function formatPlatform({ os, architecture, variant }: PlatformShape): st
 /** A digest of the lines in a stable order. */
 export function fingerprint(lines: readonly TagLine[]): string {
   const text = lines
-    .map((line) => [line.repository, line.tag, line.digest, line.mediaType, line.size, line.totalSize, line.platforms, line.created].join(' '))
+    .map((line) =>
+      [line.repository, line.tag, line.digest, line.mediaType, line.size, line.totalSize, line.platforms, line.created].join(' '),
+    )
     .sort()
     .join('\n');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -71,7 +73,11 @@ export function linesOfDashboard(data: DashboardJson): TagLine[] {
         mediaType: manifest.mediaType,
         size: manifest.size,
         totalSize: manifest.totalSize,
-        platforms: image ? (manifest.platform ? formatPlatform(manifest.platform) : '') : (manifest.platforms ?? []).map(formatPlatform).join(','),
+        platforms: image
+          ? manifest.platform
+            ? formatPlatform(manifest.platform)
+            : ''
+          : (manifest.platforms ?? []).map(formatPlatform).join(','),
         created: image ? (manifest.image?.created ?? null) : null,
       };
     }),

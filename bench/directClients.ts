@@ -98,8 +98,10 @@ export class DirectDashboardClient {
   private async imageConfig(repository: string, manifest: FetchedManifest): Promise<ImageConfigDocument | undefined> {
     if (manifest.kind !== 'image' || !isImageConfigMediaType(manifest.document.config.mediaType)) return undefined;
     const { digest } = manifest.document.config;
-    return this.remembered(this.configs, `${repository}@${digest}`, async () =>
-      JSON.parse((await this.client.blobGet(repository, digest)).toString('utf8')) as ImageConfigDocument,
+    return this.remembered(
+      this.configs,
+      `${repository}@${digest}`,
+      async () => JSON.parse((await this.client.blobGet(repository, digest)).toString('utf8')) as ImageConfigDocument,
     );
   }
 
@@ -149,7 +151,9 @@ function platformsOf(manifest: FetchedManifest, config: ImageConfigDocument | un
       .flatMap((entry) => (entry.platform ? [formatPlatform(entry.platform)] : []))
       .join(',');
   }
-  return config?.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, variant: config.variant }) : '';
+  return config?.os && config.architecture
+    ? formatPlatform({ os: config.os, architecture: config.architecture, variant: config.variant })
+    : '';
 }
 
 function createdOf(config: ImageConfigDocument | undefined): string | null {

@@ -29,7 +29,8 @@ export function requestKind(method: string, path: string): string {
   if (/^\/v2\/?$/.test(pathname)) kind = 'ping';
   else if (pathname === '/v2/_catalog') kind = 'catalog';
   else if (/^\/v2\/.+\/tags\/list$/.test(pathname)) kind = 'tags';
-  else if (/^\/v2\/.+\/manifests\/[^/]+$/.test(pathname)) kind = DIGEST.test(pathname.split('/').at(-1)!) ? 'manifest by digest' : 'manifest by tag';
+  else if (/^\/v2\/.+\/manifests\/[^/]+$/.test(pathname))
+    kind = DIGEST.test(pathname.split('/').at(-1)!) ? 'manifest by digest' : 'manifest by tag';
   else if (/^\/v2\/.+\/blobs\/[^/]+$/.test(pathname)) kind = 'blob';
   else kind = 'other';
   return `${method} ${kind}`;

@@ -38,7 +38,12 @@ const SPECS: Record<keyof BenchOptions, OptionSpec> = {
   latencyMs: { flag: '--latency', env: 'BENCH_LATENCY_MS', description: 'ms the proxy adds to each request', parse: integer(0) },
   concurrency: { flag: '--concurrency', env: 'BENCH_CONCURRENCY', description: 'requests in flight at once', parse: integer(1) },
   runs: { flag: '--runs', env: 'BENCH_RUNS', description: 'timed runs of the gateway and the parallel client', parse: integer(1) },
-  sequentialRuns: { flag: '--sequential-runs', env: 'BENCH_SEQUENTIAL_RUNS', description: 'timed runs of the sequential client', parse: integer(1) },
+  sequentialRuns: {
+    flag: '--sequential-runs',
+    env: 'BENCH_SEQUENTIAL_RUNS',
+    description: 'timed runs of the sequential client',
+    parse: integer(1),
+  },
   catalogRepositories: {
     flag: '--catalog-repositories',
     env: 'BENCH_CATALOG_REPOSITORIES',
@@ -91,7 +96,8 @@ export class UsageRequested extends Error {}
 
 function usage(): string {
   const lines = Object.entries(SPECS).map(
-    ([key, spec]) => `  ${`${spec.flag} N`.padEnd(28)}${spec.description} (${spec.env}; default ${DEFAULT_OPTIONS[key as keyof BenchOptions]})`,
+    ([key, spec]) =>
+      `  ${`${spec.flag} N`.padEnd(28)}${spec.description} (${spec.env}; default ${DEFAULT_OPTIONS[key as keyof BenchOptions]})`,
   );
   return `usage: npm run bench -- [options]\n${lines.join('\n')}`;
 }

@@ -214,7 +214,7 @@ export function renderReport(results: BenchResults): string {
       `## Catalog of ${thousands(options.catalogRepositories)} repositories`,
       '',
       `A second registry holds ${thousands(options.catalogRepositories)} repositories of one tag each (seeded in ${seconds(content.catalogSeedMs)}: one pushed, the others copies of the ` +
-        "links the registry wrote for it, as pushing them all takes minutes; the registry serves them like any other). The gateway reads `repositories(first: 50)` pages of it, through the same latency:",
+        'links the registry wrote for it, as pushing them all takes minutes; the registry serves them like any other). The gateway reads `repositories(first: 50)` pages of it, through the same latency:',
       '',
     );
     table(
@@ -283,7 +283,11 @@ export function renderReport(results: BenchResults): string {
             ],
           ]
         : []),
-      ['a query over the cost budget makes no upstream call', `${refusal.counts.total} calls`, met(refusal.error !== undefined && refusal.counts.total === 0)],
+      [
+        'a query over the cost budget makes no upstream call',
+        `${refusal.counts.total} calls`,
+        met(refusal.error !== undefined && refusal.counts.total === 0),
+      ],
     ],
   );
 
@@ -294,9 +298,9 @@ export function renderReport(results: BenchResults): string {
     `- **Where the time goes.** ${thousands(medianCount(gateway.cold))} calls with ${options.concurrency} in flight are about ${rounds} rounds of ${options.latencyMs} ms, ` +
       `${seconds(rounds * options.latencyMs)}; the cold dashboard took ${seconds(gatewayCold)}, the rest being CPU (above): the registry, the proxy and the client share ${machine.cores} cores. ` +
       'The gateway starts each call as soon as what it depends on is known (all tag lists of the page at once, then every tag, each config and index child as soon as its manifest is in) ' +
-      'and uses each answer as soon as it arrives: its loaders keep DataLoader\'s de-duplication but not its batches, which would hold every answer of a batch until the slowest one is in. ' +
+      "and uses each answer as soon as it arrives: its loaders keep DataLoader's de-duplication but not its batches, which would hold every answer of a batch until the slowest one is in. " +
       'So it keeps its connections as busy as the parallel client; what it adds is its own work per answer (GraphQL execution and the JSON of the whole answer).',
-    "- **No more calls than the parallel client.** Per request, tag lists, manifests and configs are de-duplicated by repository and digest. " +
+    '- **No more calls than the parallel client.** Per request, tag lists, manifests and configs are de-duplicated by repository and digest. ' +
       "A manifest asked for by digest (an index's child, for `totalSize`) while tags of the same repository are still being fetched waits for those first and looks again: " +
       "in the demo's `team/api` the `v2` tag is also the amd64 entry of the `multi` list. Fetching the child right away would GET it a second time whenever `multi` answers before `v2` and `latest` " +
       '(it depends on timing; test/unit/manifestLoader.test.ts forces that order). Waiting costs no extra round trip: the parallel client, to make no duplicate call, also has to know the tags before it fetches children.',

@@ -94,7 +94,9 @@ async function runBenchmark(
   };
   const workers = compileWorkers(log);
   onCleanup(() => rm(workers, { recursive: true, force: true }));
-  const gatewayWorker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), { BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig) });
+  const gatewayWorker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), {
+    BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig),
+  });
   onCleanup(() => gatewayWorker.stop());
   const gatewayIdle = await gatewayWorker.call<WorkerStats>('stats');
   const gateway = new GatewayHttp(gatewayWorker.ready as string);
@@ -167,7 +169,9 @@ async function runBenchmark(
   for (let run = 1; run <= options.sequentialRuns; run++) {
     sequentialRuns.cold.push(await directDashboard(sequentialWorker, 'sequential', true));
     sequentialRuns.warm.push(await directDashboard(sequentialWorker, 'sequential', false));
-    log(`sequential run ${run}/${options.sequentialRuns}: ${ms(sequentialRuns.cold.at(-1)!)} cold, ${ms(sequentialRuns.warm.at(-1)!)} warm`);
+    log(
+      `sequential run ${run}/${options.sequentialRuns}: ${ms(sequentialRuns.cold.at(-1)!)} cold, ${ms(sequentialRuns.warm.at(-1)!)} warm`,
+    );
   }
   const gatewayAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
 
@@ -241,7 +245,10 @@ async function catalogPages(gateway: GatewayHttp, proxy: LatencyProxy, count: nu
   const cursor = (name: string) => Buffer.from(`repository:${name}`, 'utf8').toString('base64url');
   const pages = [
     { page: 'first page', after: undefined },
-    { page: `after ${catalogRepositoryName(Math.floor(count / 2), count)}`, after: cursor(catalogRepositoryName(Math.floor(count / 2), count)) },
+    {
+      page: `after ${catalogRepositoryName(Math.floor(count / 2), count)}`,
+      after: cursor(catalogRepositoryName(Math.floor(count / 2), count)),
+    },
     { page: 'last page', after: cursor(catalogRepositoryName(Math.max(count - 25, 1), count)) },
   ];
   const results = [];
@@ -249,8 +256,15 @@ async function catalogPages(gateway: GatewayHttp, proxy: LatencyProxy, count: nu
     proxy.takeCounts();
     const { ms: elapsed, data, errors } = await gateway.query(query, { after });
     if (errors) throw new Error(`catalog page: ${JSON.stringify(errors)}`);
-    const connection = (data as { registry: { repositories: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } } }).registry.repositories;
-    results.push({ page, ms: elapsed, counts: proxy.takeCounts(), names: connection.edges.length, hasNextPage: connection.pageInfo.hasNextPage });
+    const connection = (data as { registry: { repositories: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } } }).registry
+      .repositories;
+    results.push({
+      page,
+      ms: elapsed,
+      counts: proxy.takeCounts(),
+      names: connection.edges.length,
+      hasNextPage: connection.pageInfo.hasNextPage,
+    });
   }
   return results;
 }
@@ -261,7 +275,10 @@ class GatewayHttp {
   constructor(private readonly url: string) {}
 
   /** Timed until the whole answer is read and parsed. */
-  async query(query: string, variables: Record<string, unknown>): Promise<{ ms: number; data: unknown; errors?: Array<{ message: string }> }> {
+  async query(
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ ms: number; data: unknown; errors?: Array<{ message: string }> }> {
     const started = performance.now();
     const response = await request(`${this.url}/graphql`, {
       method: 'POST',
@@ -271,7 +288,8 @@ class GatewayHttp {
     });
     const body = (await response.body.json()) as { data?: unknown; errors?: Array<{ message: string }> };
     const elapsed = performance.now() - started;
-    if (body.errors && body.data !== undefined) throw new Error(`the gateway answered with errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
+    if (body.errors && body.data !== undefined)
+      throw new Error(`the gateway answered with errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
     return { ms: elapsed, data: body.data, ...(body.errors && { errors: body.errors }) };
   }
 
@@ -282,7 +300,12 @@ class GatewayHttp {
 
 function countTags(content: SampleRepository[], tagsPerPage: number): number {
   return content.reduce(
-    (total, repository) => total + Math.min(tagsPerPage, repository.manifests.reduce((tags, manifest) => tags + manifest.tags.length, 0)),
+    (total, repository) =>
+      total +
+      Math.min(
+        tagsPerPage,
+        repository.manifests.reduce((tags, manifest) => tags + manifest.tags.length, 0),
+      ),
     0,
   );
 }
@@ -309,4 +332,3 @@ main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });
-

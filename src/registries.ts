@@ -32,7 +32,10 @@ export class RegistrySet {
 
   constructor(config: GatewayConfig, onRequest?: (event: UpstreamRequestEvent) => void) {
     this.entries = new Map(
-      config.registries.map((registry) => [registry.name, { config: registry, client: createRegistryClient(registry, config.limits, { onRequest }) }]),
+      config.registries.map((registry) => [
+        registry.name,
+        { config: registry, client: createRegistryClient(registry, config.limits, { onRequest }) },
+      ]),
     );
     this.defaultName = config.registries[0]!.name;
   }

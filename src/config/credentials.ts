@@ -50,7 +50,11 @@ export function resolveCredentials(settings: AuthSettings | undefined, registryU
 function configuredPassword(settings: AuthSettings, env: Environment): string {
   if (settings.password !== undefined) return settings.password;
   const source =
-    settings.passwordEnv !== undefined ? { env: settings.passwordEnv } : settings.passwordFile !== undefined ? { file: settings.passwordFile } : undefined;
+    settings.passwordEnv !== undefined
+      ? { env: settings.passwordEnv }
+      : settings.passwordFile !== undefined
+        ? { file: settings.passwordFile }
+        : undefined;
   if (source === undefined) throw new CredentialSourceError('username', 'a username needs password, passwordEnv or passwordFile');
   try {
     return readSecret(source, env);

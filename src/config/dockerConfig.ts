@@ -25,7 +25,10 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 
 /** The host[:port] an auths key or a registry URL stands for, Docker Hub's names made one. */
 export function registryHost(keyOrUrl: string): string {
-  const host = keyOrUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0]!.toLowerCase();
+  const host = keyOrUrl
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase();
   return DOCKER_HUB_HOSTS.has(host) ? 'docker.io' : host;
 }
 

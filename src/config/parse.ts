@@ -38,7 +38,12 @@ export function parseConfig(input: unknown, source = 'configuration', env: Envir
 }
 
 /** The registry with its credentials read from the configuration, the environment, a file or the Docker config. */
-function withCredentials({ auth, ...registry }: ParsedConfig['registries'][number], index: number, env: Environment, source: string): RegistryConfig {
+function withCredentials(
+  { auth, ...registry }: ParsedConfig['registries'][number],
+  index: number,
+  env: Environment,
+  source: string,
+): RegistryConfig {
   let credentials: Credentials | undefined;
   try {
     credentials = resolveCredentials(auth, registry.url, env);

@@ -21,7 +21,11 @@ const registrySchema = z
     /** How the gateway logs in; without it, the Docker config's entry for the registry's host, if any. */
     auth: z
       .object({
-        username: z.string().min(1).regex(/^[^:]*$/, 'no ":" (HTTP Basic authentication cannot carry it)').optional(),
+        username: z
+          .string()
+          .min(1)
+          .regex(/^[^:]*$/, 'no ":" (HTTP Basic authentication cannot carry it)')
+          .optional(),
         password: z.string().min(1).optional(),
         passwordEnv: z.string().min(1).optional(),
         passwordFile: z.string().min(1).optional(),
@@ -36,7 +40,11 @@ const registrySchema = z
         }
         const passwords = (['password', 'passwordEnv', 'passwordFile'] as const).filter((key) => auth[key] !== undefined);
         if (auth.username !== undefined && passwords.length !== 1) {
-          ctx.addIssue({ code: 'custom', path: ['username'], message: 'exactly one of password, passwordEnv and passwordFile goes with it' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['username'],
+            message: 'exactly one of password, passwordEnv and passwordFile goes with it',
+          });
         }
         if (auth.username === undefined) {
           for (const key of passwords) ctx.addIssue({ code: 'custom', path: [key], message: 'only with username' });
@@ -62,11 +70,7 @@ export const accessTokenSchema = z
     /** Shown in FORBIDDEN messages and logs instead of the token. */
     name: z.string().regex(TOKEN_NAME, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
     scopes: z.array(z.enum(ACCESS_SCOPES)).min(1, `at least one of ${ACCESS_SCOPES.join(', ')}`),
-    token: z
-      .string()
-      .min(MIN_TOKEN_LENGTH, `at least ${MIN_TOKEN_LENGTH} characters`)
-      .regex(/^\S+$/, 'no whitespace')
-      .optional(),
+    token: z.string().min(MIN_TOKEN_LENGTH, `at least ${MIN_TOKEN_LENGTH} characters`).regex(/^\S+$/, 'no whitespace').optional(),
     /** Name of an environment variable holding the token. */
     tokenEnv: z.string().min(1).optional(),
     /** A file holding the token (surrounding whitespace ignored). */
@@ -91,14 +95,23 @@ export const configSchema = z
     cache: z
       .object({
         /** Process-wide cache of content addressed by digest (manifests, image configs). */
-        maxBytes: z.int().min(0).default(64 * MiB),
+        maxBytes: z
+          .int()
+          .min(0)
+          .default(64 * MiB),
       })
       .strict()
       .prefault({}),
     limits: z
       .object({
-        maxManifestBytes: z.int().min(1024).default(4 * MiB),
-        maxConfigBytes: z.int().min(1024).default(8 * MiB),
+        maxManifestBytes: z
+          .int()
+          .min(1024)
+          .default(4 * MiB),
+        maxConfigBytes: z
+          .int()
+          .min(1024)
+          .default(8 * MiB),
         /** Upstream calls a query may be estimated to cause; above it, QUERY_TOO_COSTLY before any call. */
         maxQueryCost: z.int().min(1).default(100_000),
         /** Field nesting a query may have (introspection not counted). */

@@ -48,7 +48,14 @@ export class Registries {
       };
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
-      return { reachable: false, apiVersion: null, authenticated: false, latencyMs: null, error: error.message, errorCode: registryErrorCode(error.kind) };
+      return {
+        reachable: false,
+        apiVersion: null,
+        authenticated: false,
+        latencyMs: null,
+        error: error.message,
+        errorCode: registryErrorCode(error.kind),
+      };
     }
   }
 }

@@ -8,12 +8,7 @@ import type { BlobHeadResult } from './types.js';
  * GET /v2/<name>/blobs/<digest>, following a redirect to storage, bounded by maxBlobBytes and
  * verified against the digest. Meant for config blobs, which are small JSON documents.
  */
-export async function blobGet(
-  transport: Transport,
-  repository: string,
-  digest: string,
-  maxBlobBytes: number,
-): Promise<Buffer> {
+export async function blobGet(transport: Transport, repository: string, digest: string, maxBlobBytes: number): Promise<Buffer> {
   assertRepositoryName(repository);
   assertDigest(digest);
   const response = await transport.send({

@@ -37,7 +37,7 @@ export async function blobCopy(transport: Transport, request: BlobCopyRequest): 
     uploadLocation(await transport.send({ kind: 'upload', method: 'POST', target: `/v2/${repository}/blobs/uploads/` }));
   const hash = createHash(digestAlgorithm(digest));
   try {
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const chunk = await readRange(transport, fromRepository, digest, offset, Math.min(size, offset + chunkBytes) - 1);
       hash.update(chunk);
       const end = offset + chunk.length;
@@ -95,7 +95,10 @@ async function readRange(transport: Transport, repository: string, digest: strin
     return response.body;
   } catch (error) {
     if (!isRegistryError(error, 'TOO_LARGE')) throw error;
-    throw rephrased(error, `${error.message}: the registry ignores Range requests, so the blob cannot be copied in chunks of ${wanted} bytes`);
+    throw rephrased(
+      error,
+      `${error.message}: the registry ignores Range requests, so the blob cannot be copied in chunks of ${wanted} bytes`,
+    );
   }
 }
 

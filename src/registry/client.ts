@@ -9,14 +9,7 @@ import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
 import { tagsList } from './tags.js';
 import { Transport } from './transport.js';
-import type {
-  BlobHeadResult,
-  CatalogPage,
-  FetchedManifest,
-  ManifestHeadResult,
-  PingResult,
-  UpstreamRequestEvent,
-} from './types.js';
+import type { BlobHeadResult, CatalogPage, FetchedManifest, ManifestHeadResult, PingResult, UpstreamRequestEvent } from './types.js';
 import { blobUpload, manifestPut } from './upload.js';
 
 export interface RegistryClientOptions {

@@ -34,11 +34,7 @@ export async function manifestGet(
 }
 
 /** HEAD /v2/<name>/manifests/<reference>: digest, size and media type without the body. */
-export async function manifestHead(
-  transport: Transport,
-  repository: string,
-  reference: string,
-): Promise<ManifestHeadResult> {
+export async function manifestHead(transport: Transport, repository: string, reference: string): Promise<ManifestHeadResult> {
   assertRepositoryName(repository);
   assertTagOrDigest(reference);
   const response = await transport.send({

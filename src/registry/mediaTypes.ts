@@ -16,12 +16,9 @@ export const MediaType = {
  * distribution 2.x registry converts schema2 manifests to schema1 and answers with the digest
  * of the converted document, which is not the digest the image was pushed with.
  */
-export const MANIFEST_ACCEPT = [
-  MediaType.ociManifest,
-  MediaType.ociIndex,
-  MediaType.dockerManifest,
-  MediaType.dockerManifestList,
-].join(', ');
+export const MANIFEST_ACCEPT = [MediaType.ociManifest, MediaType.ociIndex, MediaType.dockerManifest, MediaType.dockerManifestList].join(
+  ', ',
+);
 
 export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;

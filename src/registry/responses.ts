@@ -80,10 +80,7 @@ export function excerpt(text: string): string {
 }
 
 /** A PROTOCOL error about a response the client cannot make sense of. */
-export function protocolError(
-  response: Pick<TransportResponse, 'method' | 'url' | 'status'>,
-  detail: string,
-): RegistryError {
+export function protocolError(response: Pick<TransportResponse, 'method' | 'url' | 'status'>, detail: string): RegistryError {
   return new RegistryError({
     kind: 'PROTOCOL',
     message: `${describeRequest(response.method, response.url)}: ${detail}`,

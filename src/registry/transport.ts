@@ -325,4 +325,3 @@ async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): P
   }
   return Buffer.concat(chunks, length).subarray(0, limit);
 }
-

@@ -148,7 +148,8 @@ IndexEntryRef.implement({
       type: ManifestRef,
       nullable: true,
       ...cost({ calls: 1 }),
-      resolve: ({ registry, repository, descriptor }, _args, context) => context.model.manifests.find(registry, repository, descriptor.digest),
+      resolve: ({ registry, repository, descriptor }, _args, context) =>
+        context.model.manifests.find(registry, repository, descriptor.digest),
     }),
   }),
 });

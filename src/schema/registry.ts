@@ -18,7 +18,10 @@ const RegistryStatusRef = builder.objectRef<RegistryStatus>('RegistryStatus').im
       description: 'Whether the registry lets the gateway in: GET /v2/ answered 200, after logging in when the registry asks for it.',
     }),
     latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
-    error: t.exposeString('error', { nullable: true, description: 'Why the registry is unreachable or refuses the gateway, when it does.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why the registry is unreachable or refuses the gateway, when it does.',
+    }),
     errorCode: t.exposeString('errorCode', {
       nullable: true,
       description:

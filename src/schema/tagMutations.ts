@@ -25,7 +25,8 @@ const DeleteTagPayload = builder.objectRef<DeleteTagResult>('DeleteTagPayload').
     tag: t.exposeString('tag'),
     digest: t.exposeString('digest', { description: 'The digest the tag pointed at.' }),
     manifestDeleted: t.exposeBoolean('manifestDeleted', {
-      description: 'Whether the manifest was deleted too (or would be, on a dry run): no other tag pointed at it and keepManifest was false.',
+      description:
+        'Whether the manifest was deleted too (or would be, on a dry run): no other tag pointed at it and keepManifest was false.',
     }),
     remainingTags: t.exposeStringList('remainingTags', { description: 'Tags that still point at the digest, sorted.' }),
     dryRun: t.exposeBoolean('dryRun'),
@@ -36,8 +37,15 @@ const TagManifestInput = builder.inputType('TagManifestInput', {
   fields: (t) => ({
     registry: t.string(),
     repository: t.string({ required: true, ...grammar('repository') }),
-    source: t.string({ required: true, description: 'A tag or digest in sourceRepository (default: repository).', ...grammar('tagOrDigest') }),
-    sourceRepository: t.string({ description: 'Another repository of the same registry to copy the manifest from.', ...grammar('repository') }),
+    source: t.string({
+      required: true,
+      description: 'A tag or digest in sourceRepository (default: repository).',
+      ...grammar('tagOrDigest'),
+    }),
+    sourceRepository: t.string({
+      description: 'Another repository of the same registry to copy the manifest from.',
+      ...grammar('repository'),
+    }),
     tag: t.string({ required: true, ...grammar('tag') }),
   }),
 });
@@ -67,7 +75,7 @@ builder.mutationField('tagManifest', (t) =>
     description:
       'Points a tag (new or existing) at a manifest: the manifest bytes are pushed unchanged under the tag, so the digest is ' +
       "the source's. From sourceRepository, the manifest's blobs are mounted (or, where the registry will not mount, streamed " +
-      'through the gateway) and an index\'s children copied first. Needs the write scope.',
+      "through the gateway) and an index's children copied first. Needs the write scope.",
     authScopes: { write: true },
     // An index's children and their blobs mounted one by one, then the PUT.
     ...cost({ calls: 2 + ESTIMATED_INDEX_ENTRIES * (2 + ESTIMATED_LAYERS) }),

@@ -50,7 +50,9 @@ function grammarErrors(
       if (!values) return;
       for (const argument of field.args) {
         checkValue(argument.type, grammarOf(argument.extensions), values[argument.name], (error) =>
-          errors.push(new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } })),
+          errors.push(
+            new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } }),
+          ),
         );
       }
     },

@@ -11,7 +11,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { config: GatewayConfig; port?: number; host?: string; logger?: Logger }): Promise<RunningServer> {
+export async function startServer(options: {
+  config: GatewayConfig;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+}): Promise<RunningServer> {
   const { config, logger } = options;
   const app = createGatewayApp({ config, logger });
   const server = createServer(app.yoga);

@@ -14,7 +14,8 @@ import { capturedLogs, dashboardWithoutLatency, queryApp } from '../support/auth
 
 const USERS = { admin: 'admin-pw-9f2c1', reader: 'reader-pw-77ab3' };
 const STATUS_QUERY = 'query { registry { status { reachable authenticated error errorCode } } }';
-const REPOSITORIES_QUERY = 'query { registry { status { authenticated errorCode error } repositories(first: 3) { edges { node { name } } } } }';
+const REPOSITORIES_QUERY =
+  'query { registry { status { authenticated errorCode error } repositories(first: 3) { edges { node { name } } } } }';
 
 let auth: HtpasswdRegistry;
 let url: string;
@@ -97,7 +98,13 @@ describe('a registry with htpasswd login', () => {
 
     const sources: Array<[string, () => { file: string; env: NodeJS.ProcessEnv }]> = [
       ['password', () => ({ file: configFile(`    auth: {username: reader, password: "${USERS.reader}"}\n`), env: {} })],
-      ['passwordEnv', () => ({ file: configFile('    auth: {username: reader, passwordEnv: REGISTRY_PASSWORD}\n'), env: { REGISTRY_PASSWORD: USERS.reader } })],
+      [
+        'passwordEnv',
+        () => ({
+          file: configFile('    auth: {username: reader, passwordEnv: REGISTRY_PASSWORD}\n'),
+          env: { REGISTRY_PASSWORD: USERS.reader },
+        }),
+      ],
       ['passwordFile', () => ({ file: configFile(`    auth: {username: reader, passwordFile: ${passwordFile}}\n`), env: {} })],
       [
         'the Docker config named by DOCKER_CONFIG, without any auth setting',

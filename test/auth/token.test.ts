@@ -111,7 +111,11 @@ describe('a registry with token login', () => {
     const logs = capturedLogs();
     const tokenRequests = tokenRequestsSince();
     const config = parseConfig({ registries: [{ name: 'local', url, auth: READER }] });
-    const response = await queryApp(config, '{ registry { repositories(first: 2) { edges { node { name tags(first: 1) { edges { node { digest } } } } } } } }', logs.logger);
+    const response = await queryApp(
+      config,
+      '{ registry { repositories(first: 2) { edges { node { name tags(first: 1) { edges { node { digest } } } } } } } }',
+      logs.logger,
+    );
     expect(response.errors).toBeUndefined();
     const issued = tokenRequests().map((request) => request.token!);
     expect(issued.length).toBeGreaterThan(0);
@@ -206,7 +210,10 @@ describe('a registry with token login', () => {
       const first = await listed.query(query);
       expect(first.errors).toBeUndefined();
       const names = (result: typeof first) => result.data.registry.repositories.edges.map(({ node }: any) => [node.name, node.tagCount]);
-      const tagCount = (name: string) => sampleContent().find((repository) => repository.name === name)!.manifests.flatMap((m) => m.tags).length;
+      const tagCount = (name: string) =>
+        sampleContent()
+          .find((repository) => repository.name === name)!
+          .manifests.flatMap((m) => m.tags).length;
       expect(names(first)).toEqual([
         ['charts/web', tagCount('charts/web')],
         ['library/alpine', tagCount('library/alpine')],

@@ -63,4 +63,3 @@ describe('batching and de-duplication within one query', () => {
     expect(countByKind(gateway.takeUpstream())).toEqual({ 'HEAD manifest': 1 });
   });
 });
-

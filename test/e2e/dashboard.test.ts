@@ -70,7 +70,9 @@ describe('the dashboard query', () => {
       const document = manifest.document;
       if ('manifests' in document) {
         expect(answered.__typename).toBe('ImageIndex');
-        expect(answered.__typename === 'ImageIndex' && answered.platforms.map(stripNulls)).toEqual(expectedPlatforms(repository, manifest.digest));
+        expect(answered.__typename === 'ImageIndex' && answered.platforms.map(stripNulls)).toEqual(
+          expectedPlatforms(repository, manifest.digest),
+        );
       } else {
         expect(answered.__typename).toBe('ImageManifest');
         if (answered.__typename !== 'ImageManifest') return;

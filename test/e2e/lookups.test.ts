@@ -101,7 +101,9 @@ describe('a manifest in detail', () => {
       workingDir: config.config!.WorkingDir,
       user: config.config!.User,
       exposedPorts: Object.keys(config.config!.ExposedPorts!),
-      labels: Object.entries(config.config!.Labels!).map(([key, value]) => ({ key, value })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+      labels: Object.entries(config.config!.Labels!)
+        .map(([key, value]) => ({ key, value }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1)),
     });
     expect(manifest.image!.history).toHaveLength(config.history!.length);
     expect(manifest.platform).toMatchObject({ os: 'linux', architecture: 'amd64' });
@@ -156,7 +158,9 @@ describe('node ids', () => {
 
   it('of something gone resolve to null', async () => {
     const result = await gateway.query<any>('{ repository(name: "team/app") { id } }');
-    const gone = Buffer.from(Buffer.from(result.data.repository.id, 'base64').toString().replace('team/app', 'team/gone')).toString('base64');
+    const gone = Buffer.from(Buffer.from(result.data.repository.id, 'base64').toString().replace('team/app', 'team/gone')).toString(
+      'base64',
+    );
     const node = await gateway.execute(NodeDocument, { id: gone });
     expect(node.errors).toBeUndefined();
     expect(node.data!.node).toBeNull();

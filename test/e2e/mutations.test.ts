@@ -36,7 +36,8 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-const admin = <R, V>(document: Parameters<typeof executeAs<R, V>>[2], variables: V) => executeAs(gateway, TOKENS.admin, document, variables);
+const admin = <R, V>(document: Parameters<typeof executeAs<R, V>>[2], variables: V) =>
+  executeAs(gateway, TOKENS.admin, document, variables);
 
 describe('deleteTag', () => {
   it('deletes one of two tags on a digest and leaves the other tag and the manifest (placeholder path on 2.8)', async () => {
@@ -48,7 +49,13 @@ describe('deleteTag', () => {
     const result = await admin(DeleteTagDocument, { input: { repository: 'library/alpine', tag: 'latest' } });
 
     expect(result.errors).toBeUndefined();
-    expect(result.data!.deleteTag).toEqual({ tag: 'latest', digest: shared, manifestDeleted: false, remainingTags: ['3.20'], dryRun: false });
+    expect(result.data!.deleteTag).toEqual({
+      tag: 'latest',
+      digest: shared,
+      manifestDeleted: false,
+      remainingTags: ['3.20'],
+      dryRun: false,
+    });
     const { latest: _removed, ...others } = before;
     expect(await tagDigests(client, 'library/alpine')).toEqual(others);
     expect(await manifestExists(client, 'library/alpine', shared)).toBe(true);
@@ -110,7 +117,12 @@ describe('several mutations in one operation', () => {
 describe('deleteManifest', () => {
   it('deletes by digest and reports the tags that pointed at it; a dry run first changes nothing', async () => {
     const digest = digestOf('tools/ci/runner', 'stable');
-    await client.manifestPut('tools/ci/runner', 'also-stable', findSampleManifest(repositoryNamed('tools/ci/runner'), 'stable')!.bytes, 'application/vnd.oci.image.manifest.v1+json');
+    await client.manifestPut(
+      'tools/ci/runner',
+      'also-stable',
+      findSampleManifest(repositoryNamed('tools/ci/runner'), 'stable')!.bytes,
+      'application/vnd.oci.image.manifest.v1+json',
+    );
 
     const byDigest = `{ manifest(reference: "tools/ci/runner@${digest}") { digest } }`;
     const byTag = '{ manifest(reference: "tools/ci/runner:stable") { digest } }';

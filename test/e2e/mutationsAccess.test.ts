@@ -48,15 +48,18 @@ describe('without tokens configured (the default)', () => {
     gateway = gatewayWith();
   });
 
-  it.each(mutations)('%s is FORBIDDEN, says how to enable writes, and leaves the registry untouched', async (_name, document, variables) => {
-    gateway.takeUpstream();
-    const result = await executeAs(gateway, TOKENS.admin, document as typeof DeleteTagDocument, variables as never);
-    expect(result.data).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(result.errors?.[0]?.message).toMatch(/read-only.*access\.tokens.*Authorization: Bearer/);
-    expect(gateway.takeUpstream()).toEqual([]);
-    expect(await tagDigests(client, 'library/alpine')).toEqual(before);
-  });
+  it.each(mutations)(
+    '%s is FORBIDDEN, says how to enable writes, and leaves the registry untouched',
+    async (_name, document, variables) => {
+      gateway.takeUpstream();
+      const result = await executeAs(gateway, TOKENS.admin, document as typeof DeleteTagDocument, variables as never);
+      expect(result.data).toBeNull();
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(result.errors?.[0]?.message).toMatch(/read-only.*access\.tokens.*Authorization: Bearer/);
+      expect(gateway.takeUpstream()).toEqual([]);
+      expect(await tagDigests(client, 'library/alpine')).toEqual(before);
+    },
+  );
 
   it('answers queries', async () => {
     const result = await gateway.execute(RegistriesDocument);
@@ -104,7 +107,9 @@ describe('with tokens configured', () => {
   });
 
   it('write suffices to delete a tag that shares its digest; deleting the last tag (and so the manifest) needs delete', async () => {
-    const dryRun = await executeAs(gateway, TOKENS.writer, DeleteTagDocument, { input: { repository: 'library/alpine', tag: 'latest', dryRun: true } });
+    const dryRun = await executeAs(gateway, TOKENS.writer, DeleteTagDocument, {
+      input: { repository: 'library/alpine', tag: 'latest', dryRun: true },
+    });
     expect(dryRun.data?.deleteTag).toMatchObject({ manifestDeleted: false, remainingTags: ['3.20'] });
 
     const lastTag = await executeAs(gateway, TOKENS.writer, DeleteTagDocument, { input: { repository: 'library/alpine', tag: '3.19' } });
@@ -112,7 +117,9 @@ describe('with tokens configured', () => {
     expect(lastTag.errors?.[0]?.message).toContain('delete scope');
     expect(await tagDigests(client, 'library/alpine')).toEqual(before);
 
-    const kept = await executeAs(gateway, TOKENS.writer, DeleteTagDocument, { input: { repository: 'library/alpine', tag: '3.19', keepManifest: true, dryRun: true } });
+    const kept = await executeAs(gateway, TOKENS.writer, DeleteTagDocument, {
+      input: { repository: 'library/alpine', tag: '3.19', keepManifest: true, dryRun: true },
+    });
     expect(kept.errors).toBeUndefined();
   });
 

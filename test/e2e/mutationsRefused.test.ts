@@ -51,7 +51,9 @@ describe('a registry with deletion disabled', () => {
       expect(await manifestExists(client, 'library/alpine', onlyTagged)).toBe(true);
 
       // Retagging needs no deletion.
-      const retag = await executeAs(gateway, TOKENS.admin, TagManifestDocument, { input: { repository: 'library/alpine', source: 'latest', tag: 'edge' } });
+      const retag = await executeAs(gateway, TOKENS.admin, TagManifestDocument, {
+        input: { repository: 'library/alpine', source: 'latest', tag: 'edge' },
+      });
       expect(retag.errors).toBeUndefined();
       expect((await tagDigests(client, 'library/alpine')).edge).toBe(latest);
     }));
@@ -64,7 +66,9 @@ describe('a registry in read-only mode', () => {
       const attempts = [
         await executeAs(gateway, TOKENS.admin, DeleteManifestDocument, { input: { repository: 'library/alpine', digest: onlyTagged } }),
         await executeAs(gateway, TOKENS.admin, DeleteTagDocument, { input: { repository: 'library/alpine', tag: 'latest' } }),
-        await executeAs(gateway, TOKENS.admin, TagManifestDocument, { input: { repository: 'library/alpine', source: 'latest', tag: 'edge' } }),
+        await executeAs(gateway, TOKENS.admin, TagManifestDocument, {
+          input: { repository: 'library/alpine', source: 'latest', tag: 'edge' },
+        }),
       ];
       for (const result of attempts) {
         expect(result.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED');

@@ -65,7 +65,9 @@ describe('Registry.repositories over more than one catalog page', () => {
 
   it('skips to a prefix with one catalog call instead of scanning', async () => {
     const result = await gateway.execute(RepositoryPageDocument, { first: 500, prefix: 'bulk/repo-09' });
-    expect(result.data!.registry.repositories!.edges.map(({ node }) => node.name)).toEqual(allNames.filter((n) => n.startsWith('bulk/repo-09')));
+    expect(result.data!.registry.repositories!.edges.map(({ node }) => node.name)).toEqual(
+      allNames.filter((n) => n.startsWith('bulk/repo-09')),
+    );
     expect(result.data!.registry.repositories!.pageInfo.hasNextPage).toBe(false);
     expect(countByKind(gateway.takeUpstream())).toEqual({ 'GET catalog': 1 });
   });

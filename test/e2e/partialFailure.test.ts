@@ -42,7 +42,9 @@ describe('one failing tag among many', () => {
         const v1Index = apiTags.findIndex((tag) => tag.name === 'v1');
         expect(apiTags[v1Index].digest).toBeNull();
         expect(error!.path).toEqual(['registry', 'repositories', 'edges', apiIndex, 'node', 'tags', 'edges', v1Index, 'node', 'digest']);
-        const otherTags = repositories.flatMap((repository) => repository.tags.edges.map(({ node }: any) => node)).filter((tag) => tag !== apiTags[v1Index]);
+        const otherTags = repositories
+          .flatMap((repository) => repository.tags.edges.map(({ node }: any) => node))
+          .filter((tag) => tag !== apiTags[v1Index]);
         expect(otherTags.length).toBeGreaterThan(10);
         expect(otherTags.every((tag) => typeof tag.digest === 'string')).toBe(true);
       } finally {

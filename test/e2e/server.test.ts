@@ -44,7 +44,11 @@ function runMain(args: string[], env: Record<string, string>) {
 
 describe('the HTTP server', async () => {
   const unreachable = `http://127.0.0.1:${await closedPort()}`;
-  const server = await startServer({ config: parseConfig({ registries: [{ name: 'gone', url: unreachable, timeoutMs: 2000 }] }), port: 0, host: '127.0.0.1' });
+  const server = await startServer({
+    config: parseConfig({ registries: [{ name: 'gone', url: unreachable, timeoutMs: 2000 }] }),
+    port: 0,
+    host: '127.0.0.1',
+  });
   afterAll(() => server.close());
 
   it('answers /healthz while the registry is down, and /readyz with 503 and the reason', async () => {

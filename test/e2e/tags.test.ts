@@ -24,7 +24,10 @@ describe('Repository.tags', () => {
   });
 
   it('sorts semantic versions newest first, then the other tags by name', async () => {
-    const others = appTags.map(({ tag }) => tag).filter((tag) => !/^\d/.test(tag)).sort();
+    const others = appTags
+      .map(({ tag }) => tag)
+      .filter((tag) => !/^\d/.test(tag))
+      .sort();
     expect((await tagNames('SEMVER_DESC')).edges.map(({ node }) => node.name)).toEqual(['2.0.0', '1.1.0', '1.0.0', ...others]);
   });
 

@@ -51,7 +51,7 @@ describe('tags', () => {
     }
   });
 
-  it('refuses a cursor of another order, and an out-of-range page size, as the client\'s mistake', async () => {
+  it("refuses a cursor of another order, and an out-of-range page size, as the client's mistake", async () => {
     const model = requestModel();
     const first = (await model.tags.page(appRepository, { first: 1, orderBy: 'NAME_ASC' }))!;
     await expect(model.tags.page(appRepository, { after: first.pageInfo.endCursor, orderBy: 'SEMVER_DESC' })).rejects.toMatchObject({

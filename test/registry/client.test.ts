@@ -71,30 +71,20 @@ beforeEach(() => {
 describe('push', () => {
   it('blobUpload returns the sha256 digest, and uploading again is harmless', async () => {
     expect(await client.blobUpload(REPOSITORY, config)).toBe(computeDigest(config));
-    expect(events.map(({ kind, method, status }) => `${kind} ${method} ${status}`)).toEqual([
-      'upload POST 202',
-      'upload PUT 201',
-    ]);
+    expect(events.map(({ kind, method, status }) => `${kind} ${method} ${status}`)).toEqual(['upload POST 202', 'upload PUT 201']);
   });
 
   it('manifestPut returns the Docker-Content-Digest of the pushed bytes, by tag or by digest', async () => {
-    expect(await client.manifestPut(REPOSITORY, 'docker', dockerManifest, MediaType.dockerManifest)).toBe(
-      computeDigest(dockerManifest),
-    );
+    expect(await client.manifestPut(REPOSITORY, 'docker', dockerManifest, MediaType.dockerManifest)).toBe(computeDigest(dockerManifest));
     expect(await client.manifestPut(REPOSITORY, computeDigest(ociManifest), ociManifest, MediaType.ociManifest)).toBe(
       computeDigest(ociManifest),
     );
   });
 
   it('a manifest whose blobs are missing is INVALID (MANIFEST_BLOB_UNKNOWN)', async () => {
-    const error = await client
-      .manifestPut('empty/repo', 'oci', ociManifest, MediaType.ociManifest)
-      .catch((caught: unknown) => caught);
+    const error = await client.manifestPut('empty/repo', 'oci', ociManifest, MediaType.ociManifest).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'INVALID', status: 400 });
-    expect((error as RegistryError).registryErrors.map((entry) => entry.code)).toEqual([
-      'MANIFEST_BLOB_UNKNOWN',
-      'MANIFEST_BLOB_UNKNOWN',
-    ]);
+    expect((error as RegistryError).registryErrors.map((entry) => entry.code)).toEqual(['MANIFEST_BLOB_UNKNOWN', 'MANIFEST_BLOB_UNKNOWN']);
   });
 });
 

@@ -26,7 +26,11 @@ const manifest = Buffer.from(
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: { mediaType: MediaType.ociConfig, digest: computeDigest(config), size: config.length },
-    layers: [layer, emptyLayer].map((bytes) => ({ mediaType: MediaType.ociLayerTarGzip, digest: computeDigest(bytes), size: bytes.length })),
+    layers: [layer, emptyLayer].map((bytes) => ({
+      mediaType: MediaType.ociLayerTarGzip,
+      digest: computeDigest(bytes),
+      size: bytes.length,
+    })),
   }),
 );
 
@@ -71,14 +75,26 @@ afterAll(async () => {
 describe('blobCopy', () => {
   it('streams a blob chunk by chunk (ranged GETs, PATCHes, a final PUT) and the copy is byte for byte the same', async () => {
     const client = newClient();
-    await client.blobCopy({ fromRepository: 'source/app', repository: 'chunked/app', digest: computeDigest(layer), size: layer.length, chunkBytes: CHUNK });
+    await client.blobCopy({
+      fromRepository: 'source/app',
+      repository: 'chunked/app',
+      digest: computeDigest(layer),
+      size: layer.length,
+      chunkBytes: CHUNK,
+    });
     expect(countByKind(events)).toEqual({ 'POST upload': 1, 'GET blob': 3, 'PATCH upload': 2, 'PUT upload': 1 });
     expect(Buffer.compare(await newClient().blobGet('chunked/app', computeDigest(layer)), layer)).toBe(0);
   });
 
   it('copies an empty blob', async () => {
     const client = newClient();
-    await client.blobCopy({ fromRepository: 'source/app', repository: 'chunked/app', digest: computeDigest(emptyLayer), size: 0, chunkBytes: CHUNK });
+    await client.blobCopy({
+      fromRepository: 'source/app',
+      repository: 'chunked/app',
+      digest: computeDigest(emptyLayer),
+      size: 0,
+      chunkBytes: CHUNK,
+    });
     expect((await client.blobHead('chunked/app', computeDigest(emptyLayer))).size).toBe(0);
   });
 });

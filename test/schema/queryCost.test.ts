@@ -148,10 +148,12 @@ describe('directives and variables', () => {
   });
 
   it('measures nothing when the variables do not coerce (execution reports it)', () => {
-    expect(measureOperation(schema, parse('query ($n: Int) { registry { repositories(first: $n) { edges { cursor } } } }'), {
-      variables: { n: 'many' },
-      registries: 1,
-    })).toBeUndefined();
+    expect(
+      measureOperation(schema, parse('query ($n: Int) { registry { repositories(first: $n) { edges { cursor } } } }'), {
+        variables: { n: 'many' },
+        registries: 1,
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -183,7 +185,8 @@ describe('depth and aliases', () => {
     const levels = 12;
     const fragments = Array.from(
       { length: levels },
-      (_, level) => `fragment L${level} on Repository { a: registry { repository(name: "x") { ...L${level + 1} } } b: registry { repository(name: "y") { ...L${level + 1} } } }`,
+      (_, level) =>
+        `fragment L${level} on Repository { a: registry { repository(name: "x") { ...L${level + 1} } } b: registry { repository(name: "y") { ...L${level + 1} } } }`,
     ).join('\n');
     const query = `{ repository(name: "x") { ...L0 } }\n${fragments}\nfragment L${levels} on Repository { name }`;
     // Every level doubles the repositories looked up: 2^levels of them at the bottom.

@@ -138,8 +138,21 @@ async function makeSigningCertificate(dir: string): Promise<{ key: KeyObject; ce
   const keyPath = join(dir, 'key.pem');
   const certificatePath = join(dir, 'cert.pem');
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certificatePath, '-subj', `/CN=${ISSUER}`, '-days', '2',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certificatePath,
+    '-subj',
+    `/CN=${ISSUER}`,
+    '-days',
+    '2',
   ]);
   const key = createPrivateKey(await readFile(keyPath));
   const certificateDer = new X509Certificate(await readFile(certificatePath)).raw;

@@ -20,13 +20,16 @@ describe('access configuration', () => {
   it('reads tokens inline, from the environment and from a file (trimmed)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'regql-token-')), 'token');
     writeFileSync(file, `${SECRET}-file\n`);
-    const config = parse({
-      tokens: [
-        { name: 'inline', scopes: ['write'], token: `${SECRET}-inline` },
-        { name: 'env', scopes: ['read', 'write'], tokenEnv: 'REGQL_WRITE_TOKEN' },
-        { name: 'file', scopes: ['delete'], tokenFile: file },
-      ],
-    }, { REGQL_WRITE_TOKEN: ` ${SECRET}-env ` });
+    const config = parse(
+      {
+        tokens: [
+          { name: 'inline', scopes: ['write'], token: `${SECRET}-inline` },
+          { name: 'env', scopes: ['read', 'write'], tokenEnv: 'REGQL_WRITE_TOKEN' },
+          { name: 'file', scopes: ['delete'], tokenFile: file },
+        ],
+      },
+      { REGQL_WRITE_TOKEN: ` ${SECRET}-env ` },
+    );
     const access = new AccessControl(config.access);
     expect(access.forRequest(`Bearer ${SECRET}-inline`).allows('write')).toBe(true);
     expect(access.forRequest(`Bearer ${SECRET}-env`).allows('write')).toBe(true);
@@ -42,13 +45,43 @@ describe('access configuration', () => {
   });
 
   it.each([
-    ['a missing environment variable', { tokens: [{ name: 'ci', scopes: ['write'], tokenEnv: 'NOT_SET' }] }, 'access.tokens.0.tokenEnv: environment variable NOT_SET is not set'],
-    ['a missing file', { tokens: [{ name: 'ci', scopes: ['write'], tokenFile: '/nonexistent/token' }] }, 'access.tokens.0.tokenFile: cannot read /nonexistent/token: ENOENT'],
+    [
+      'a missing environment variable',
+      { tokens: [{ name: 'ci', scopes: ['write'], tokenEnv: 'NOT_SET' }] },
+      'access.tokens.0.tokenEnv: environment variable NOT_SET is not set',
+    ],
+    [
+      'a missing file',
+      { tokens: [{ name: 'ci', scopes: ['write'], tokenFile: '/nonexistent/token' }] },
+      'access.tokens.0.tokenFile: cannot read /nonexistent/token: ENOENT',
+    ],
     ['no token source', { tokens: [{ name: 'ci', scopes: ['write'] }] }, 'access.tokens.0: exactly one of token, tokenEnv and tokenFile'],
     ['an unknown scope', { tokens: [{ name: 'ci', scopes: ['admin'], token: SECRET }] }, 'access.tokens.0.scopes.0'],
-    ['a duplicate name', { tokens: [{ name: 'ci', scopes: ['write'], token: SECRET }, { name: 'ci', scopes: ['read'], token: `${SECRET}2` }] }, 'access.tokens.1.name: duplicate token name "ci"'],
-    ['the same token twice', { tokens: [{ name: 'a', scopes: ['write'], token: SECRET }, { name: 'b', scopes: ['read'], token: SECRET }] }, 'access.tokens.1: the same token as access.tokens.0'],
-    ['requireReadToken without a read token', { tokens: [{ name: 'ci', scopes: ['write'], token: SECRET }], requireReadToken: true }, 'access.requireReadToken'],
+    [
+      'a duplicate name',
+      {
+        tokens: [
+          { name: 'ci', scopes: ['write'], token: SECRET },
+          { name: 'ci', scopes: ['read'], token: `${SECRET}2` },
+        ],
+      },
+      'access.tokens.1.name: duplicate token name "ci"',
+    ],
+    [
+      'the same token twice',
+      {
+        tokens: [
+          { name: 'a', scopes: ['write'], token: SECRET },
+          { name: 'b', scopes: ['read'], token: SECRET },
+        ],
+      },
+      'access.tokens.1: the same token as access.tokens.0',
+    ],
+    [
+      'requireReadToken without a read token',
+      { tokens: [{ name: 'ci', scopes: ['write'], token: SECRET }], requireReadToken: true },
+      'access.requireReadToken',
+    ],
   ])('%s is a ConfigError naming the key', (_what, access, expected) => {
     expect(configError(access)).toContain(expected);
   });
@@ -93,7 +126,9 @@ describe('AccessControl', () => {
   });
 
   it('without any token configured, every write is FORBIDDEN with how to enable writes', () => {
-    const denial = new AccessControl({ tokens: [], requireReadToken: false }).forRequest(`Bearer ${SECRET}`).denial('delete', 'deleteManifest');
+    const denial = new AccessControl({ tokens: [], requireReadToken: false })
+      .forRequest(`Bearer ${SECRET}`)
+      .denial('delete', 'deleteManifest');
     expect(denial.code).toBe('FORBIDDEN');
     expect(denial.message).toContain('access.tokens');
   });

@@ -27,12 +27,7 @@ const EMPTY_DESCRIPTOR: Descriptor = { mediaType: MediaType.ociEmpty, digest: co
  * placeholder cannot be deleted after the tag was moved onto it, the tag is put back on
  * `current` before the error is thrown.
  */
-export async function removeTag(
-  client: RegistryClient,
-  repository: string,
-  tag: string,
-  current: FetchedManifest,
-): Promise<TagRemoval> {
+export async function removeTag(client: RegistryClient, repository: string, tag: string, current: FetchedManifest): Promise<TagRemoval> {
   try {
     await client.manifestDelete(repository, tag);
     return 'deletedByTag';
@@ -106,5 +101,6 @@ function placeholderManifest(): { bytes: Buffer; digest: string } {
 }
 
 async function ensureEmptyBlob(client: RegistryClient, repository: string): Promise<void> {
-  if ((await nullIfNotFound(client.blobHead(repository, EMPTY_DESCRIPTOR.digest))) === null) await client.blobUpload(repository, EMPTY_JSON);
+  if ((await nullIfNotFound(client.blobHead(repository, EMPTY_DESCRIPTOR.digest))) === null)
+    await client.blobUpload(repository, EMPTY_JSON);
 }

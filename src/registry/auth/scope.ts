@@ -48,7 +48,10 @@ export function parseScope(text: string): Scope | undefined {
   const first = text.indexOf(':');
   const last = text.lastIndexOf(':');
   if (first <= 0 || last === first || last === text.length - 1) return undefined;
-  const actions = text.slice(last + 1).split(',').filter((action) => action !== '');
+  const actions = text
+    .slice(last + 1)
+    .split(',')
+    .filter((action) => action !== '');
   return { type: text.slice(0, first), name: text.slice(first + 1, last), actions: [...new Set(actions)].sort() };
 }
 
@@ -76,7 +79,9 @@ export function mergeScopes(...lists: readonly Scope[][]): Scope[] {
 
 /** The same text for the same set of scopes, whatever their order: the token cache's key. */
 export function scopesKey(scopes: readonly Scope[]): string {
-  return mergeScopes([...scopes]).map(formatScope).join(' ');
+  return mergeScopes([...scopes])
+    .map(formatScope)
+    .join(' ');
 }
 
 /** Whether what was asked for (granted) includes every action of needed. */

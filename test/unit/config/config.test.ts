@@ -26,7 +26,9 @@ describe('loadConfig', () => {
   });
 
   it('reads several registries from --config, the first being the default', () => {
-    const file = configFile('registries:\n  - name: a\n    url: http://127.0.0.1:5000\n    concurrency: 4\n  - name: b\n    url: https://b.example\n');
+    const file = configFile(
+      'registries:\n  - name: a\n    url: http://127.0.0.1:5000\n    concurrency: 4\n  - name: b\n    url: https://b.example\n',
+    );
     for (const argv of [['--config', file], [`--config=${file}`]]) {
       const config = loadConfig({ argv, env: { REGISTRY_URL: 'http://ignored' } });
       expect(config.registries.map((registry) => [registry.name, registry.url, registry.concurrency])).toEqual([
@@ -79,6 +81,8 @@ describe('parseCommandLine', () => {
 
   it('refuses positional arguments and unknown options, quoting them only briefly', () => {
     expect(() => parseCommandLine(['serve'])).toThrow(ConfigError);
-    expect(() => parseCommandLine([`--${'x'.repeat(10_000)}`])).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{0,220}$/) }));
+    expect(() => parseCommandLine([`--${'x'.repeat(10_000)}`])).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^.{0,220}$/) }),
+    );
   });
 });

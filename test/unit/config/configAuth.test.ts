@@ -64,10 +64,12 @@ describe('registry auth settings', () => {
     expect(parseConfig(registryWith({}), 'configuration', { HOME: home }).registries[0]!.credentials!.basicAuthorization()).toBe(
       basic('docker', SECRET),
     );
-    expect(parseConfig(registryWith({ auth: { anonymous: true } }), 'configuration', { HOME: home }).registries[0]!.credentials).toBeUndefined();
-    expect(configErrorMessage(registryWith({ auth: { dockerConfig: true } }), { HOME: mkdtempSync(join(tmpdir(), 'regql-home-')) })).toMatch(
-      /^invalid configuration: registries\.0\.auth\.dockerConfig: cannot read the Docker config .*ENOENT$/,
-    );
+    expect(
+      parseConfig(registryWith({ auth: { anonymous: true } }), 'configuration', { HOME: home }).registries[0]!.credentials,
+    ).toBeUndefined();
+    expect(
+      configErrorMessage(registryWith({ auth: { dockerConfig: true } }), { HOME: mkdtempSync(join(tmpdir(), 'regql-home-')) }),
+    ).toMatch(/^invalid configuration: registries\.0\.auth\.dockerConfig: cannot read the Docker config .*ENOENT$/);
   });
 });
 
@@ -78,7 +80,9 @@ describe('static repository lists', () => {
   });
 
   it('refuses names outside the grammar and empty lists', () => {
-    expect(configErrorMessage(registryWith({ repositories: ['library/alpine', 'Team/App'] }))).toContain('registries.0.repositories.1: a repository name');
+    expect(configErrorMessage(registryWith({ repositories: ['library/alpine', 'Team/App'] }))).toContain(
+      'registries.0.repositories.1: a repository name',
+    );
     expect(configErrorMessage(registryWith({ repositories: [] }))).toContain('registries.0.repositories: at least one repository');
   });
 });

@@ -20,7 +20,14 @@ const arm64 = teamApi.manifests.find((manifest) => manifest.tags.length === 0)!;
 
 function fetched(manifest: SampleManifest): FetchedManifest {
   const kind = 'manifests' in manifest.document ? 'index' : 'image';
-  return { kind, digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length, bytes: manifest.bytes, document: manifest.document } as FetchedManifest;
+  return {
+    kind,
+    digest: manifest.digest,
+    mediaType: manifest.mediaType,
+    size: manifest.bytes.length,
+    bytes: manifest.bytes,
+    document: manifest.document,
+  } as FetchedManifest;
 }
 
 /** A registry client whose manifest GETs wait until the test releases them. */

@@ -21,7 +21,18 @@ describe('parseVersionTag', () => {
 describe('sortBySemver', () => {
   it('puts versions newest first by precedence, then other tags by name', () => {
     const tags = ['latest', '1.10.0', '1.2.0', 'dev', '2.0.0-rc.1', '2.0.0', '1.9.9', '2.0.0-beta', '2.0.0-rc.10', '2.0.0-rc.2'];
-    expect(sortBySemver(tags)).toEqual(['2.0.0', '2.0.0-rc.10', '2.0.0-rc.2', '2.0.0-rc.1', '2.0.0-beta', '1.10.0', '1.9.9', '1.2.0', 'dev', 'latest']);
+    expect(sortBySemver(tags)).toEqual([
+      '2.0.0',
+      '2.0.0-rc.10',
+      '2.0.0-rc.2',
+      '2.0.0-rc.1',
+      '2.0.0-beta',
+      '1.10.0',
+      '1.9.9',
+      '1.2.0',
+      'dev',
+      'latest',
+    ]);
   });
 
   it('orders numeric pre-release identifiers below alphanumeric ones', () => {

@@ -52,7 +52,14 @@ describe('removeTag', () => {
     layers: [],
   };
   const bytes = Buffer.from(JSON.stringify(document));
-  const current: FetchedManifest = { kind: 'image', digest: computeDigest(bytes), mediaType: MediaType.ociManifest, size: bytes.length, bytes, document };
+  const current: FetchedManifest = {
+    kind: 'image',
+    digest: computeDigest(bytes),
+    mediaType: MediaType.ociManifest,
+    size: bytes.length,
+    bytes,
+    document,
+  };
   const placeholderDigest = /^\/v2\/team\/app\/manifests\/sha256:[0-9a-f]{64}$/;
 
   it('uses DELETE by tag where the registry supports it, and nothing else', async () => {
@@ -62,9 +69,15 @@ describe('removeTag', () => {
   });
 
   it('puts the tag back on its manifest when the placeholder cannot be deleted', async () => {
-    registry().intercept({ path: '/v2/team/app/manifests/old', method: 'DELETE' }).reply(400, { errors: [{ code: 'DIGEST_INVALID' }] });
-    registry().intercept({ path: placeholderDigest, method: 'DELETE' }).reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN' }] });
-    registry().intercept({ path: `/v2/team/app/blobs/${EMPTY_DIGEST}`, method: 'HEAD' }).reply(200, '', { headers: { 'content-length': '2' } });
+    registry()
+      .intercept({ path: '/v2/team/app/manifests/old', method: 'DELETE' })
+      .reply(400, { errors: [{ code: 'DIGEST_INVALID' }] });
+    registry()
+      .intercept({ path: placeholderDigest, method: 'DELETE' })
+      .reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN' }] });
+    registry()
+      .intercept({ path: `/v2/team/app/blobs/${EMPTY_DIGEST}`, method: 'HEAD' })
+      .reply(200, '', { headers: { 'content-length': '2' } });
     registry()
       .intercept({ path: '/v2/team/app/manifests/old', method: 'PUT', body: (body) => body.includes('dev.regql.tag-removal') })
       .reply(201, '');
@@ -74,7 +87,14 @@ describe('removeTag', () => {
       .reply(201, '', { headers: { 'docker-content-digest': current.digest } });
 
     await expect(removeTag(client, 'team/app', 'old', current)).rejects.toMatchObject({ kind: 'UNAVAILABLE', status: 503 });
-    expect(events.map((event) => `${event.method} ${event.status}`)).toEqual(['DELETE 400', 'DELETE 404', 'HEAD 200', 'PUT 201', 'DELETE 503', 'PUT 201']);
+    expect(events.map((event) => `${event.method} ${event.status}`)).toEqual([
+      'DELETE 400',
+      'DELETE 404',
+      'HEAD 200',
+      'PUT 201',
+      'DELETE 503',
+      'PUT 201',
+    ]);
   });
 });
 
@@ -83,19 +103,30 @@ describe('blobCopy', () => {
   const DIGEST = computeDigest(BLOB);
   const SESSION = '/v2/dst/blobs/uploads/session-1?_state=abc';
   const copy = (chunkBytes: number) =>
-    client.blobCopy({ fromRepository: 'src', repository: 'dst', digest: DIGEST, size: BLOB.length, uploadUrl: `${ORIGIN}${SESSION}`, chunkBytes });
+    client.blobCopy({
+      fromRepository: 'src',
+      repository: 'dst',
+      digest: DIGEST,
+      size: BLOB.length,
+      uploadUrl: `${ORIGIN}${SESSION}`,
+      chunkBytes,
+    });
 
   it('refuses bytes that do not hash to the digest: no PUT completes the upload, the session is cancelled', async () => {
     const tampered = Buffer.from(BLOB);
     tampered[0] = tampered[0]! ^ 1;
-    registry().intercept({ path: `/v2/src/blobs/${DIGEST}`, method: 'GET' }).reply(206, tampered);
+    registry()
+      .intercept({ path: `/v2/src/blobs/${DIGEST}`, method: 'GET' })
+      .reply(206, tampered);
     registry().intercept({ path: SESSION, method: 'DELETE' }).reply(204, '');
     await expect(copy(1024)).rejects.toMatchObject({ kind: 'DIGEST_MISMATCH' });
     expect(events.map((event) => event.method)).toEqual(['GET', 'DELETE']);
   });
 
   it('explains a source that ignores Range for a blob larger than a chunk', async () => {
-    registry().intercept({ path: `/v2/src/blobs/${DIGEST}`, method: 'GET' }).reply(200, BLOB, { headers: { 'content-length': String(BLOB.length) } });
+    registry()
+      .intercept({ path: `/v2/src/blobs/${DIGEST}`, method: 'GET' })
+      .reply(200, BLOB, { headers: { 'content-length': String(BLOB.length) } });
     registry().intercept({ path: SESSION, method: 'DELETE' }).reply(204, '');
     await expect(copy(16)).rejects.toMatchObject({ kind: 'TOO_LARGE', message: expect.stringContaining('ignores Range') });
   });

@@ -3,8 +3,7 @@ import { parseChallenges } from '../../../src/registry/auth/challenge.js';
 
 describe('parseChallenges', () => {
   it('reads a Bearer challenge with quoted values holding commas and colons', () => {
-    const header =
-      'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull,push"';
+    const header = 'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull,push"';
     expect(parseChallenges(header)).toEqual([
       {
         scheme: 'bearer',

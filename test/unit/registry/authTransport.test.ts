@@ -65,7 +65,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 const summary = () => events.map((event) => `${event.method} ${event.kind} ${event.status}`);
 
 /** A registry path that answers 200 to requests carrying accepted, else 401 with challenge. */
-function protectedPath(path: string | ((path: string) => boolean), accepted: (authorization: string | undefined) => boolean, challenge: string, body: object = { name: 'a', tags: ['1'] }) {
+function protectedPath(
+  path: string | ((path: string) => boolean),
+  accepted: (authorization: string | undefined) => boolean,
+  challenge: string,
+  body: object = { name: 'a', tags: ['1'] },
+) {
   agent
     .get(ORIGIN)
     .intercept({ path, method: () => true })
@@ -88,7 +93,12 @@ interface IssuedTokenRequest {
 }
 
 /** A token server on another origin that hands out token-<n>, recording each request. */
-function tokenServer(answer: (n: number) => { statusCode: number; data: object } = (n) => ({ statusCode: 200, data: { token: `token-${n}`, expires_in: 300 } })) {
+function tokenServer(
+  answer: (n: number) => { statusCode: number; data: object } = (n) => ({
+    statusCode: 200,
+    data: { token: `token-${n}`, expires_in: 300 },
+  }),
+) {
   const requests: IssuedTokenRequest[] = [];
   agent
     .get(AUTH)
@@ -143,7 +153,11 @@ describe('Basic challenges', () => {
 
 describe('Bearer challenges', () => {
   it('gets a token for the request scope with the credentials, retries, then reuses the token', async () => {
-    protectedPath('/v2/a/tags/list', (authorization) => authorization === 'Bearer token-1', `${BEARER_CHALLENGE},scope="repository:a:pull"`);
+    protectedPath(
+      '/v2/a/tags/list',
+      (authorization) => authorization === 'Bearer token-1',
+      `${BEARER_CHALLENGE},scope="repository:a:pull"`,
+    );
     const tokens = tokenServer();
     const client = newClient();
     expect(await client.tagsList('a')).toEqual(['1']);
@@ -219,7 +233,10 @@ describe('Bearer challenges', () => {
   });
 
   it('is DENIED when a fresh token lacks the scope, without asking the token server again', async () => {
-    agent.get(ORIGIN).intercept({ path: '/v2/', method: 'GET' }).reply(401, {}, { headers: { 'www-authenticate': BEARER_CHALLENGE } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v2/', method: 'GET' })
+      .reply(401, {}, { headers: { 'www-authenticate': BEARER_CHALLENGE } });
     agent.get(ORIGIN).intercept({ path: '/v2/', method: 'GET' }).reply(200, {});
     protectedPath(
       `/v2/a/manifests/${BLOB_DIGEST}`,
@@ -241,7 +258,9 @@ describe('Bearer challenges', () => {
     const client = newClient();
     const unauthorized = await rejection(client.tagsList('a'));
     expect(unauthorized).toMatchObject({ kind: 'UNAUTHORIZED', status: 401 });
-    expect(unauthorized.message).toMatch(/^token request with the credentials from the test failed: GET \/token\?service=REDACTED&scope=REDACTED: 401/);
+    expect(unauthorized.message).toMatch(
+      /^token request with the credentials from the test failed: GET \/token\?service=REDACTED&scope=REDACTED: 401/,
+    );
     await expect(client.tagsList('a')).rejects.toMatchObject({ kind: 'DENIED', status: 403 });
     for (const shown of [unauthorized.message, JSON.stringify(unauthorized), JSON.stringify(events)]) {
       expect(shown).not.toContain(PASSWORD);
@@ -252,14 +271,23 @@ describe('Bearer challenges', () => {
   it('refuses an answer without a token as a protocol error', async () => {
     protectedPath('/v2/a/tags/list', () => false, BEARER_CHALLENGE);
     tokenServer(() => ({ statusCode: 200, data: { expires_in: 300 } }));
-    await expect(newClient().tagsList('a')).rejects.toMatchObject({ kind: 'PROTOCOL', message: expect.stringContaining('without "token"') });
+    await expect(newClient().tagsList('a')).rejects.toMatchObject({
+      kind: 'PROTOCOL',
+      message: expect.stringContaining('without "token"'),
+    });
   });
 
   it('does not send credentials to a plain-HTTP realm of an https registry', async () => {
     const origin = 'https://secure.test';
-    agent.get(origin).intercept({ path: '/v2/a/tags/list' }).reply(401, {}, { headers: { 'www-authenticate': BEARER_CHALLENGE } });
+    agent
+      .get(origin)
+      .intercept({ path: '/v2/a/tags/list' })
+      .reply(401, {}, { headers: { 'www-authenticate': BEARER_CHALLENGE } });
     const tokens = tokenServer();
-    await expect(newClient({ url: origin }).tagsList('a')).rejects.toMatchObject({ kind: 'PROTOCOL', message: expect.stringContaining('without TLS') });
+    await expect(newClient({ url: origin }).tagsList('a')).rejects.toMatchObject({
+      kind: 'PROTOCOL',
+      message: expect.stringContaining('without TLS'),
+    });
     expect(tokens).toEqual([]);
   });
 });

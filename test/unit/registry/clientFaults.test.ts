@@ -137,11 +137,7 @@ describe('tagsList', () => {
       .reply(200, { name: 'a', tags: ['3'] }, { headers: { link: `<${ORIGIN}/v2/a/tags/list?last=3&n=2>; rel="next"` } });
     registry().intercept({ path: '/v2/a/tags/list?last=3&n=2' }).reply(200, { name: 'a', tags: null });
     expect(await client.tagsList('a')).toEqual(['1', '2', '3']);
-    expect(events.map((event) => event.path)).toEqual([
-      '/v2/a/tags/list',
-      '/v2/a/tags/list?last=2&n=2',
-      '/v2/a/tags/list?last=3&n=2',
-    ]);
+    expect(events.map((event) => event.path)).toEqual(['/v2/a/tags/list', '/v2/a/tags/list?last=2&n=2', '/v2/a/tags/list?last=3&n=2']);
   });
 
   it('refuses a Link that loops back', async () => {
@@ -169,7 +165,9 @@ describe('manifestGet', () => {
 
   it('is DIGEST_MISMATCH when the body does not hash to the requested digest', async () => {
     const requested = computeDigest(Buffer.from('something else'));
-    registry().intercept({ path: `/v2/a/manifests/${requested}` }).reply(200, IMAGE_MANIFEST);
+    registry()
+      .intercept({ path: `/v2/a/manifests/${requested}` })
+      .reply(200, IMAGE_MANIFEST);
     await expect(client.manifestGet('a', requested)).rejects.toMatchObject({
       kind: 'DIGEST_MISMATCH',
       message: `GET /v2/a/manifests/${requested}: content hashes to ${IMAGE_DIGEST}, not to the requested digest ${requested}`,
@@ -178,7 +176,9 @@ describe('manifestGet', () => {
 
   it('verifies a sha512 reference with sha512', async () => {
     const sha512 = computeDigest(IMAGE_MANIFEST, 'sha512');
-    registry().intercept({ path: `/v2/a/manifests/${sha512}` }).reply(200, IMAGE_MANIFEST);
+    registry()
+      .intercept({ path: `/v2/a/manifests/${sha512}` })
+      .reply(200, IMAGE_MANIFEST);
     expect((await client.manifestGet('a', sha512)).digest).toBe(IMAGE_DIGEST);
   });
 
@@ -292,7 +292,9 @@ describe('blobs', () => {
   });
 
   it('is DIGEST_MISMATCH when the blob does not hash to its digest', async () => {
-    registry().intercept({ path: `/v2/a/blobs/${CONFIG_DIGEST}` }).reply(200, 'tampered');
+    registry()
+      .intercept({ path: `/v2/a/blobs/${CONFIG_DIGEST}` })
+      .reply(200, 'tampered');
     await expect(client.blobGet('a', CONFIG_DIGEST)).rejects.toMatchObject({ kind: 'DIGEST_MISMATCH' });
   });
 

@@ -37,10 +37,7 @@ describe('responseError', () => {
   });
 
   it('parses the distribution error body into registryErrors and the message', () => {
-    const error = errorFor(
-      404,
-      '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"bar"}}]}',
-    );
+    const error = errorFor(404, '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"bar"}}]}');
     expect(error.message).toBe('GET /v2/foo/manifests/bar: 404 MANIFEST_UNKNOWN manifest unknown');
     expect(error.registryErrors).toEqual([{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: 'bar' } }]);
   });
@@ -111,7 +108,10 @@ describe('redaction', () => {
   it.each([
     ['http://u:p@registry.test/v2/', 'http://registry.test/v2/'],
     ['http://registry.test/v2/_catalog?n=10&last=foo', 'http://registry.test/v2/_catalog?n=10&last=foo'],
-    ['https://s3.test/blob?X-Amz-Signature=abc&X-Amz-Credential=def', 'https://s3.test/blob?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED'],
+    [
+      'https://s3.test/blob?X-Amz-Signature=abc&X-Amz-Credential=def',
+      'https://s3.test/blob?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED',
+    ],
     ['not a url', '<invalid url>'],
   ])('redactUrl(%s)', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);

@@ -39,15 +39,11 @@ describe('lastFromLink', () => {
 
 describe('nextPagePath', () => {
   it('resolves a relative link against the page', () => {
-    expect(nextPagePath(page({ link: '</v2/repo/tags/list?last=b&n=2>; rel="next"' }), ORIGIN)).toBe(
-      '/v2/repo/tags/list?last=b&n=2',
-    );
+    expect(nextPagePath(page({ link: '</v2/repo/tags/list?last=b&n=2>; rel="next"' }), ORIGIN)).toBe('/v2/repo/tags/list?last=b&n=2');
   });
 
   it('accepts an absolute link on the registry', () => {
-    expect(nextPagePath(page({ link: `<${ORIGIN}/v2/repo/tags/list?last=b>; rel="next"` }), ORIGIN)).toBe(
-      '/v2/repo/tags/list?last=b',
-    );
+    expect(nextPagePath(page({ link: `<${ORIGIN}/v2/repo/tags/list?last=b>; rel="next"` }), ORIGIN)).toBe('/v2/repo/tags/list?last=b');
   });
 
   it('refuses a link to another origin, redacting its query', () => {

@@ -9,7 +9,10 @@ describe('staticCatalog', () => {
 
   it('answers like the catalog endpoint: n names after last, and where the next page starts', async () => {
     expect(await catalog({ n: 2 })).toEqual({ repositories: ['charts/web', 'library/alpine'], nextLast: 'library/alpine' });
-    expect(await catalog({ n: 2, last: 'library/alpine' })).toEqual({ repositories: ['library/busybox', 'team/api'], nextLast: 'team/api' });
+    expect(await catalog({ n: 2, last: 'library/alpine' })).toEqual({
+      repositories: ['library/busybox', 'team/api'],
+      nextLast: 'team/api',
+    });
     expect(await catalog({ n: 10, last: 'team/api' })).toEqual({ repositories: ['team/app', 'tools/ci/runner'], nextLast: undefined });
     expect(await catalog({ n: 2, last: 'team/app' })).toEqual({ repositories: ['tools/ci/runner'], nextLast: undefined });
     expect(await catalog({ n: 2, last: 'zzz' })).toEqual({ repositories: [], nextLast: undefined });
