@@ -11,6 +11,7 @@ export default defineConfig({
     // One registry, seeded with the sample content, shared by every test file.
     globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 30_000,
+    isolate: false,
     hookTimeout: 60_000,
   },
 });
