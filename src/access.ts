@@ -57,6 +57,15 @@ export class RequestAccess {
     private readonly credential: Credential,
   ) {}
 
+  /** Who the request is, for the audit log: the token's configured name, or what was sent instead. Never the token. */
+  get tokenName(): string | null {
+    return this.credential.kind === 'valid'
+      ? this.credential.token.name
+      : this.credential.kind === 'invalid'
+        ? '(not a configured token)'
+        : null;
+  }
+
   allows(scope: AccessScope): boolean {
     if (scope === 'read' && !this.config.requireReadToken) return true;
     return this.credential.kind === 'valid' && this.credential.token.scopes.has(scope);

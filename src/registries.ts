@@ -18,8 +18,11 @@ export function createRegistryClient(
     url: registry.url,
     concurrency: registry.concurrency,
     timeoutMs: registry.timeoutMs,
+    retry: registry.retry,
     maxManifestBytes: limits.maxManifestBytes,
     maxBlobBytes: limits.maxConfigBytes,
+    maxListPages: limits.maxListPages,
+    maxListBytes: limits.maxListBytes,
     credentials: registry.credentials,
     ...overrides,
   });

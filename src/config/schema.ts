@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { ACCESS_SCOPES } from '../access.js';
 import { isValidRepositoryName } from '../registry/reference.js';
+import { DEFAULT_RETRY_POLICY } from '../registry/retry.js';
+import { DEFAULT_LIST_LIMITS } from '../registry/tags.js';
 
 const MiB = 1024 * 1024;
 
@@ -17,7 +19,18 @@ const registrySchema = z
       .transform((url) => url.replace(/\/+$/, '')),
     /** Upstream requests in flight at once toward this registry. */
     concurrency: z.int().min(1).max(256).default(16),
+    /** Deadline of each attempt of an upstream request, headers and body together. */
     timeoutMs: z.int().min(100).max(600_000).default(30_000),
+    /** When failed reads are tried again (connection errors, 429, 502, 503, 504). */
+    retry: z
+      .object({
+        attempts: z.int().min(1).max(10).default(DEFAULT_RETRY_POLICY.attempts),
+        baseDelayMs: z.int().min(0).max(60_000).default(DEFAULT_RETRY_POLICY.baseDelayMs),
+        maxDelayMs: z.int().min(0).max(300_000).default(DEFAULT_RETRY_POLICY.maxDelayMs),
+        maxTotalWaitMs: z.int().min(0).max(600_000).default(DEFAULT_RETRY_POLICY.maxTotalWaitMs),
+      })
+      .strict()
+      .prefault({}),
     /** How the gateway logs in; without it, the Docker config's entry for the registry's host, if any. */
     auth: z
       .object({
@@ -89,6 +102,26 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(4000),
+        /** Bytes a request body may have; a GraphQL query is rarely more than a few KiB. */
+        maxRequestBytes: z
+          .int()
+          .min(1024)
+          .default(1 * MiB),
+        /** Web pages of other origins that may call the gateway from a browser; none by default. */
+        cors: z
+          .object({
+            origins: z
+              .array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, error: 'an origin such as https://app.example' })]))
+              .default([]),
+            /** Browsers send cookies and Authorization to the gateway from those origins. Not with "*". */
+            credentials: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({})
+          .refine((cors) => !(cors.credentials && cors.origins.includes('*')), {
+            message: 'credentials: true needs a list of origins, not "*" (any site could then act with the user\'s credentials)',
+          })
+          .transform((cors) => ({ ...cors, origins: cors.origins.map((origin) => (origin === '*' ? origin : new URL(origin).origin)) })),
       })
       .strict()
       .prefault({}),
@@ -112,8 +145,14 @@ export const configSchema = z
           .int()
           .min(1024)
           .default(8 * MiB),
-        /** Upstream calls a query may be estimated to cause; above it, QUERY_TOO_COSTLY before any call. */
+        /** Upstream calls an operation may make: refused beforehand when expected to exceed it, stopped when it does. */
         maxQueryCost: z.int().min(1).default(100_000),
+        /** Time an operation may take; then its upstream requests are aborted. */
+        maxQueryMs: z.int().min(100).max(3_600_000).default(60_000),
+        /** Pages of one tag list the gateway follows. */
+        maxListPages: z.int().min(1).default(DEFAULT_LIST_LIMITS.maxPages),
+        /** Bytes of one tag list over all its pages. */
+        maxListBytes: z.int().min(1024).default(DEFAULT_LIST_LIMITS.maxBytes),
         /** Field nesting a query may have (introspection not counted). */
         maxDepth: z.int().min(1).default(15),
         /** Aliased fields a query may have. */

@@ -1,7 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { FetchedManifest, ImageConfigDocument } from '../registry/types.js';
 
-type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number };
+type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number } | { created: Date | null };
+
+/** Bytes a created date takes in memory, as the bound counts it. */
+const CREATED_ENTRY_BYTES = 64;
 
 /**
  * Process-wide memory of content addressed by digest. Such content never changes, so it is
@@ -17,19 +20,24 @@ export class ContentCache {
    */
   private readonly lastSeenTagDigest: LRUCache<string, string>;
 
-  constructor(maxBytes: number) {
+  /** Lookups are reported, hit or miss, to the size estimates of the query cost. */
+  constructor(
+    maxBytes: number,
+    private readonly onLookup: (hit: boolean) => void = () => {},
+  ) {
     this.content = new LRUCache<string, Cached>({
       // lru-cache needs a positive bound; a zero budget simply never stores.
       maxSize: Math.max(maxBytes, 1),
       // Parsed documents take about twice their serialized size in memory.
-      sizeCalculation: (value, key) => key.length + 2 * ('manifest' in value ? value.manifest.size : value.bytes),
+      sizeCalculation: (value, key) =>
+        key.length + ('manifest' in value ? 2 * value.manifest.size : 'config' in value ? 2 * value.bytes : CREATED_ENTRY_BYTES),
     });
     this.lastSeenTagDigest = new LRUCache<string, string>({ max: 100_000 });
   }
 
   getManifest(registry: string, repository: string, digest: string): FetchedManifest | undefined {
     const hit = this.content.get(key('manifest', registry, repository, digest));
-    return hit && 'manifest' in hit ? hit.manifest : undefined;
+    return this.reported(hit && 'manifest' in hit ? hit.manifest : undefined);
   }
 
   setManifest(registry: string, repository: string, manifest: FetchedManifest): void {
@@ -38,7 +46,26 @@ export class ContentCache {
 
   getConfig(registry: string, repository: string, digest: string): ImageConfigDocument | undefined {
     const hit = this.content.get(key('config', registry, repository, digest));
-    return hit && 'config' in hit ? hit.config : undefined;
+    return this.reported(hit && 'config' in hit ? hit.config : undefined);
+  }
+
+  /**
+   * When the manifest's content was made (null: it does not say), once worked out: a fact of the
+   * content, so it is kept by digest like the content, and sorting by date needs no manifest or
+   * config again. undefined when not known.
+   */
+  getCreated(registry: string, repository: string, digest: string): Date | null | undefined {
+    const hit = this.content.get(key('created', registry, repository, digest));
+    return this.reported(hit && 'created' in hit ? hit.created : undefined);
+  }
+
+  setCreated(registry: string, repository: string, digest: string, created: Date | null): void {
+    this.content.set(key('created', registry, repository, digest), { created });
+  }
+
+  private reported<T>(value: T | undefined): T | undefined {
+    this.onLookup(value !== undefined);
+    return value;
   }
 
   setConfig(registry: string, repository: string, digest: string, config: ImageConfigDocument, bytes: number): void {

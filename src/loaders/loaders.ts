@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
-import { nullIfNotFound, RegistryError } from '../registry/errors.js';
-import { isDigest } from '../registry/reference.js';
-import type { BlobHeadResult, FetchedManifest, ImageConfigDocument, PingResult } from '../registry/types.js';
-import type { RegistrySet } from '../registries.js';
+import type { RegistryClient } from '../registry/client.js';
+import { RegistryError, malformedRegistryData, nullIfNotFound } from '../registry/errors.js';
+import { InvalidReferenceError, isDigest } from '../registry/reference.js';
+import type { BlobHeadResult, FetchedManifest, ImageConfigDocument, ManifestHeadResult, PingResult } from '../registry/types.js';
+import { isRecord } from '../util/isRecord.js';
 import type { ContentCache } from './contentCache.js';
+import type { ObservedSizes } from './observedSizes.js';
 
 export interface RepositoryKey {
   registry: string;
@@ -23,18 +25,28 @@ export interface DigestKey extends RepositoryKey {
  * Every upstream read of one GraphQL request goes through these loaders, so a query that
  * touches the same tag list, tag, digest or config many times asks the registry once.
  * Created per request: tag lists and tags move, and must not be served stale across requests;
- * content addressed by digest is also kept across requests, in the ContentCache.
+ * content addressed by digest is also kept across requests, in the ContentCache. `clientOf`
+ * gives the client of a registry as this request uses it (bound to its operation).
  */
-export function createLoaders(registries: RegistrySet, cache: ContentCache) {
-  const clientOf = (registry: string) => {
-    const entry = registries.find(registry);
-    if (!entry) throw new Error(`unknown registry "${registry}"`);
-    return entry.client;
-  };
-
+export function createLoaders(clientOf: (registry: string) => RegistryClient, cache: ContentCache, observed: ObservedSizes) {
   const status = loaderOf<string, PingResult>((registry) => clientOf(registry).ping());
 
-  const tags = loaderOf<RepositoryKey, string[]>(({ registry, repository }) => clientOf(registry).tagsList(repository), repositoryCacheKey);
+  const tags = loaderOf<RepositoryKey, string[]>(async (key) => {
+    listsAsked.add(repositoryCacheKey(key));
+    const list = await clientOf(key.registry).tagsList(key.repository);
+    observed.recordTagList(key.registry, key.repository, list.length);
+    return list;
+  }, repositoryCacheKey);
+  /** Repositories whose tag list this request has asked for, answered or not. */
+  const listsAsked = new Set<string>();
+  /** Whether this request reads the repository's tag list anyway, so that a tag can be looked up there for free. */
+  const hasTagList = (key: RepositoryKey) => listsAsked.has(repositoryCacheKey(key));
+
+  /** What a tag points at now, by HEAD; null when the repository has no such tag. */
+  const tagHeads = loaderOf<ManifestKey, ManifestHeadResult | null>(
+    ({ registry, repository, reference }) => nullIfNotFound(clientOf(registry).manifestHead(repository, reference)),
+    manifestCacheKey,
+  );
 
   /** Per repository, the loads by tag in flight: a load by digest waits for them (see loadByDigest). */
   const tagLoadsInFlight = new Map<string, Set<Promise<unknown>>>();
@@ -67,16 +79,15 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
    * When the tag was seen before and its content is cached, a HEAD confirms the digest (the
    * tag may have moved) and the content comes from the cache; otherwise one GET by tag.
    */
-  async function fetchByTag({ registry, repository, reference }: ManifestKey): Promise<FetchedManifest> {
-    const client = clientOf(registry);
+  async function fetchByTag(key: ManifestKey): Promise<FetchedManifest> {
+    const { registry, repository, reference } = key;
     const hint = cache.getTagHint(registry, repository, reference);
     if (hint && cache.getManifest(registry, repository, hint)) {
-      const { digest } = await client.manifestHead(repository, reference);
-      return fetchByDigest({ registry, repository, digest });
+      const head = await tagHeads.load(key);
+      if (head === null) throw new RegistryError({ kind: 'NOT_FOUND', message: `HEAD /v2/${repository}/manifests/${reference}: 404` });
+      return fetchByDigest({ registry, repository, digest: head.digest });
     }
-    const fetched = await client.manifestGet(repository, reference);
-    cache.setManifest(registry, repository, fetched);
-    return fetched;
+    return remember(registry, repository, await clientOf(registry).manifestGet(repository, reference));
   }
 
   /**
@@ -97,9 +108,13 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
   async function fetchByDigest({ registry, repository, digest }: DigestKey): Promise<FetchedManifest> {
     const cached = cache.getManifest(registry, repository, digest);
     if (cached) return cached;
-    const fetched = await clientOf(registry).manifestGet(repository, digest);
-    cache.setManifest(registry, repository, fetched);
-    return fetched;
+    return remember(registry, repository, await clientOf(registry).manifestGet(repository, digest));
+  }
+
+  function remember(registry: string, repository: string, manifest: FetchedManifest): FetchedManifest {
+    cache.setManifest(registry, repository, manifest);
+    observed.recordManifest(manifest);
+    return manifest;
   }
 
   const configs = loaderOf<DigestKey, ImageConfigDocument>(async ({ registry, repository, digest }) => {
@@ -117,7 +132,7 @@ export function createLoaders(registries: RegistrySet, cache: ContentCache) {
     digestCacheKey,
   );
 
-  return { status, tags, manifests, configs, blobs };
+  return { status, tags, hasTagList, tagHeads, manifests, configs, blobs };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -127,12 +142,19 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * (the client's connection pool bounds how many are in flight) and answered as soon as it is
  * in: a DataLoader batch would hold every key until the slowest of its batch had answered.
  * What DataLoader does here: a key asked for twice in the request is one request.
+ *
+ * The client's arguments were checked before the query ran, so a name that breaks the grammar
+ * here came from the registry (a tag list, a catalog, an index): that is the registry's fault.
  */
 function loaderOf<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => string): DataLoader<K, V, string> {
-  return new DataLoader<K, V, string>(
-    async ([key]) => [await load(key!).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))],
-    { batch: false, ...(cacheKeyFn && { cacheKeyFn }) },
-  );
+  const settle = (error: unknown): Error => {
+    if (error instanceof InvalidReferenceError) return malformedRegistryData(error);
+    return error instanceof Error ? error : new Error(String(error));
+  };
+  return new DataLoader<K, V, string>(async ([key]) => [await load(key!).catch(settle)], {
+    batch: false,
+    ...(cacheKeyFn && { cacheKeyFn }),
+  });
 }
 
 function parseImageConfig(bytes: Buffer, digest: string): ImageConfigDocument {
@@ -142,7 +164,7 @@ function parseImageConfig(bytes: Buffer, digest: string): ImageConfigDocument {
   } catch {
     throw new RegistryError({ kind: 'PROTOCOL', message: `config blob ${digest} is not JSON` });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new RegistryError({ kind: 'PROTOCOL', message: `config blob ${digest} is not a JSON object` });
   }
   return parsed as ImageConfigDocument;

@@ -8,8 +8,11 @@ import { InvalidReferenceError } from '../registry/reference.js';
 
 export { InvalidReferenceError, RegistryError };
 
-/** Failures the gateway decides itself: the client's mistakes and what does not exist or is not offered. */
-export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNSUPPORTED';
+/**
+ * Failures the gateway decides itself: the client's mistakes, what does not exist or is not
+ * offered, an operation over its budget or past its deadline, one whose client went away.
+ */
+export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNSUPPORTED' | 'QUERY_TOO_COSTLY' | 'UPSTREAM_UNAVAILABLE' | 'CANCELLED';
 
 export class GatewayError extends Error {
   override name = 'GatewayError';
@@ -45,6 +48,7 @@ const CODE_BY_KIND: Record<RegistryErrorKind, string> = {
   TOO_LARGE: 'UPSTREAM_TOO_LARGE',
   INVALID: 'UPSTREAM_INVALID',
   PROTOCOL: 'UPSTREAM_ERROR',
+  MALFORMED: 'UPSTREAM_INVALID',
 };
 
 /** The extensions.code a registry failure of this kind carries. */

@@ -49,6 +49,15 @@ export class Manifests {
    * index, its annotation or else its first runnable image's date.
    */
   async created(parent: RepositoryManifest): Promise<Date | null> {
+    const { registry, repository, manifest } = parent;
+    const known = this.reads.cache.getCreated(registry, repository, manifest.digest);
+    if (known !== undefined) return known;
+    const created = await this.workOutCreated(parent);
+    this.reads.cache.setCreated(registry, repository, manifest.digest, created);
+    return created;
+  }
+
+  private async workOutCreated(parent: RepositoryManifest): Promise<Date | null> {
     const { manifest } = parent;
     const annotated = parseDate(manifest.document.annotations?.[CREATED_ANNOTATION]);
     if (manifest.kind === 'image') {

@@ -5,6 +5,8 @@
  */
 import type { RequestAccess } from '../access.js';
 import type { ContentCache } from '../loaders/contentCache.js';
+import type { ObservedSizes } from '../loaders/observedSizes.js';
+import type { CallContext } from '../registry/types.js';
 import type { RegistrySet } from '../registries.js';
 import { Blobs } from './blobs.js';
 import { Manifests } from './manifests.js';
@@ -17,8 +19,12 @@ import { Writes } from './writes/writes.js';
 export interface ModelDependencies {
   registries: RegistrySet;
   cache: ContentCache;
+  /** What the gateway has seen of sizes: the loaders report what they read. */
+  observed: ObservedSizes;
   /** What the request may do; the write workflows check what depends on the registry's content. */
   access: RequestAccess;
+  /** Binds every upstream request to the request's operation (its budget, its cancellation); none: unbound. */
+  call?: CallContext;
 }
 
 export class Model {
@@ -29,8 +35,8 @@ export class Model {
   readonly blobs: Blobs;
   readonly writes: Writes;
 
-  constructor({ registries, cache, access }: ModelDependencies) {
-    const reads = new Reads(registries, cache);
+  constructor({ registries, cache, observed, access, call = {} }: ModelDependencies) {
+    const reads = new Reads(registries, cache, observed, call);
     this.registries = new Registries(reads);
     this.repositories = new Repositories(reads);
     this.manifests = new Manifests(reads);

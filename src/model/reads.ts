@@ -1,10 +1,13 @@
 /**
- * One request's access to registry content: its DataLoaders (which de-duplicate every read of
- * the request) over the process-wide content cache, and what a write makes stale.
+ * One request's access to registry content: the registries' clients bound to its operation,
+ * its DataLoaders (which de-duplicate every read of the request) over the process-wide content
+ * cache, and what a write makes stale.
  */
 import type { ContentCache } from '../loaders/contentCache.js';
 import { createLoaders, type Loaders } from '../loaders/loaders.js';
+import type { ObservedSizes } from '../loaders/observedSizes.js';
 import type { RegistryClient } from '../registry/client.js';
+import type { CallContext } from '../registry/types.js';
 import type { RegistrySet } from '../registries.js';
 
 /** What a write changed in one repository. */
@@ -19,23 +22,31 @@ export interface RepositoryWrite {
 
 export class Reads {
   #loaders: Loaders;
+  private readonly clients = new Map<string, RegistryClient>();
 
   constructor(
     readonly registries: RegistrySet,
-    private readonly cache: ContentCache,
+    readonly cache: ContentCache,
+    readonly observed: ObservedSizes,
+    private readonly call: CallContext,
   ) {
-    this.#loaders = createLoaders(registries, cache);
+    this.#loaders = this.newLoaders();
   }
 
   get loaders(): Loaders {
     return this.#loaders;
   }
 
-  /** The client of a configured registry (its name was resolved by Registries.get). */
+  /** The client of a configured registry (its name was resolved by Registries.get), bound to this request's operation. */
   client(registry: string): RegistryClient {
-    const entry = this.registries.find(registry);
-    if (!entry) throw new Error(`unknown registry "${registry}"`);
-    return entry.client;
+    let client = this.clients.get(registry);
+    if (!client) {
+      const entry = this.registries.find(registry);
+      if (!entry) throw new Error(`unknown registry "${registry}"`);
+      client = entry.client.withContext(this.call);
+      this.clients.set(registry, client);
+    }
+    return client;
   }
 
   /**
@@ -49,6 +60,10 @@ export class Reads {
     const { registry, repository } = write;
     for (const tag of write.tags) this.cache.forgetTag(registry, repository, tag);
     for (const digest of write.deletedDigests) this.cache.forgetManifest(registry, repository, digest);
-    this.#loaders = createLoaders(this.registries, this.cache);
+    this.#loaders = this.newLoaders();
+  }
+
+  private newLoaders(): Loaders {
+    return createLoaders((registry) => this.client(registry), this.cache, this.observed);
   }
 }

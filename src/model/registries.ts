@@ -1,6 +1,7 @@
 /** The configured registries: lookups by name and whether each lets the gateway in. */
 import { RegistryError } from '../registry/errors.js';
 import type { RegistryEntry } from '../registries.js';
+import { quote } from '../util/quote.js';
 import { notFound, registryErrorCode } from './errors.js';
 import type { Reads } from './reads.js';
 
@@ -25,7 +26,7 @@ export class Registries {
   /** The named registry, or the default one without a name; NOT_FOUND for a name not configured. */
   get(name: string | null | undefined): RegistryEntry {
     const entry = this.reads.registries.find(name);
-    if (!entry) throw notFound(`no registry named ${JSON.stringify((name ?? '').slice(0, 80))} is configured`);
+    if (!entry) throw notFound(`no registry named ${quote(name ?? '')} is configured`);
     return entry;
   }
 

@@ -5,6 +5,7 @@ import { assertRepositoryName } from '../registry/reference.js';
 import { type FetchCatalogPage, readRepositoryPage } from '../registry/repositoryPage.js';
 import { staticCatalog } from '../registry/staticCatalog.js';
 import type { RegistryEntry } from '../registries.js';
+import { quote } from '../util/quote.js';
 import { badInput } from './errors.js';
 import { type Connection, type PageRequest, connectionOf, decodeCursor, pageSize } from './paging.js';
 import type { Reads } from './reads.js';
@@ -31,11 +32,14 @@ export class Repositories {
     if (after !== undefined) assertRepositoryName(after);
     const prefix = request.prefix || undefined;
     if (prefix !== undefined && !/^[a-z0-9._/-]+$/.test(prefix)) {
-      throw badInput(`invalid prefix "${prefix.slice(0, 80)}": repository names use only [a-z0-9._/-]`);
+      throw badInput(`invalid prefix ${quote(prefix)}: repository names use only [a-z0-9._/-]`);
     }
     const configured = registry.config.repositories;
-    const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => registry.client.catalogPage(params);
+    const client = this.reads.client(registry.config.name);
+    const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => client.catalogPage(params);
     const page = await readRepositoryPage(catalog, { first, after, prefix });
+    if (after === undefined && prefix === undefined && !page.hasNextPage)
+      this.reads.observed.recordCatalog(registry.config.name, page.names.length);
     return connectionOf(CURSOR_KIND, page.names, (name) => ({ registry: registry.config.name, name }), {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: after !== undefined,

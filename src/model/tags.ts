@@ -35,10 +35,15 @@ export class Tags {
     return (await this.list(repository))?.length ?? null;
   }
 
-  /** The tag when the repository lists it, else null. */
+  /**
+   * The tag when the registry has it, else null: looked up in the tag list when this request
+   * reads it anyway, else with one HEAD, whatever the length of the tag list.
+   */
   async find(repository: Repository, name: string): Promise<Tag | null> {
-    const tags = await this.list(repository);
-    return tags?.includes(name) ? { registry: repository.registry, repository: repository.name, name } : null;
+    const key = { registry: repository.registry, repository: repository.name };
+    const tag = { ...key, name };
+    if (this.reads.loaders.hasTagList(key)) return (await this.list(repository))?.includes(name) ? tag : null;
+    return (await this.reads.loaders.tagHeads.load({ ...key, reference: name })) ? tag : null;
   }
 
   /** The tag's manifest, or null once the tag is gone. */
@@ -67,6 +72,24 @@ export class Tags {
     return { ...connection, totalCount: sorted.length };
   }
 
+  /**
+   * When the tag's content was made. Dates are kept by digest across requests, so a tag dated
+   * before costs one HEAD (it may have moved); otherwise its manifest (and config) are read.
+   */
+  async created(tag: Tag): Promise<Date | null> {
+    const { registry, repository, name } = tag;
+    const { cache, loaders } = this.reads;
+    const hint = cache.getTagHint(registry, repository, name);
+    if (hint !== undefined && cache.getCreated(registry, repository, hint) !== undefined) {
+      const head = await loaders.tagHeads.load({ registry, repository, reference: name });
+      if (head === null) return null;
+      const known = cache.getCreated(registry, repository, head.digest);
+      if (known !== undefined) return known;
+    }
+    const manifest = await this.manifest(tag);
+    return manifest ? this.manifests.created(manifest) : null;
+  }
+
   private async sort(repository: Repository, tags: string[], order: TagOrderName): Promise<string[]> {
     switch (order) {
       case 'NAME_ASC':
@@ -78,10 +101,7 @@ export class Tags {
       case 'CREATED_DESC': {
         // Every tag's date is needed before the first can be placed; the loaders fetch them concurrently.
         const dates = await Promise.all(
-          tags.map(async (name) => {
-            const manifest = await this.manifest({ registry: repository.registry, repository: repository.name, name }).catch(() => null);
-            return manifest ? this.manifests.created(manifest).catch(() => null) : null;
-          }),
+          tags.map((name) => this.created({ registry: repository.registry, repository: repository.name, name }).catch(() => null)),
         );
         return sortByCreated(tags, new Map(tags.map((tag, index) => [tag, dates[index] ?? null])));
       }

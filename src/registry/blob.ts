@@ -1,14 +1,14 @@
 import { verifyDigest } from './digest.js';
 import { assertDigest, assertRepositoryName } from './reference.js';
 import { contentLength } from './responses.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 import type { BlobHeadResult } from './types.js';
 
 /**
  * GET /v2/<name>/blobs/<digest>, following a redirect to storage, bounded by maxBlobBytes and
  * verified against the digest. Meant for config blobs, which are small JSON documents.
  */
-export async function blobGet(transport: Transport, repository: string, digest: string, maxBlobBytes: number): Promise<Buffer> {
+export async function blobGet(transport: RequestSender, repository: string, digest: string, maxBlobBytes: number): Promise<Buffer> {
   assertRepositoryName(repository);
   assertDigest(digest);
   const response = await transport.send({
@@ -23,7 +23,7 @@ export async function blobGet(transport: Transport, repository: string, digest: 
 }
 
 /** HEAD /v2/<name>/blobs/<digest>: whether the blob exists, and its size. */
-export async function blobHead(transport: Transport, repository: string, digest: string): Promise<BlobHeadResult> {
+export async function blobHead(transport: RequestSender, repository: string, digest: string): Promise<BlobHeadResult> {
   assertRepositoryName(repository);
   assertDigest(digest);
   const response = await transport.send({

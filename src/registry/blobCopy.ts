@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RegistryError, isRegistryError, rephrased } from './errors.js';
 import { assertDigest, assertRepositoryName, digestAlgorithm } from './reference.js';
 import { protocolError } from './responses.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 import { uploadLocation, withDigest } from './upload.js';
 
 export interface BlobCopyRequest {
@@ -24,7 +24,7 @@ export interface BlobCopyRequest {
  * on the way and the upload is only completed when they hash to the digest. Every request
  * carries a Buffer, so the transport can repeat it (after a token refresh, say).
  */
-export async function blobCopy(transport: Transport, request: BlobCopyRequest): Promise<void> {
+export async function blobCopy(transport: RequestSender, request: BlobCopyRequest): Promise<void> {
   const { fromRepository, repository, digest, size, chunkBytes } = request;
   assertRepositoryName(fromRepository);
   assertRepositoryName(repository);
@@ -76,7 +76,7 @@ export async function blobCopy(transport: Transport, request: BlobCopyRequest): 
 }
 
 /** Bytes first..last of a blob (inclusive); a registry that ignores Range is served whole only when the blob fits. */
-async function readRange(transport: Transport, repository: string, digest: string, first: number, last: number): Promise<Buffer> {
+async function readRange(transport: RequestSender, repository: string, digest: string, first: number, last: number): Promise<Buffer> {
   const wanted = Math.max(last - first + 1, 0);
   if (wanted === 0) return Buffer.alloc(0);
   try {
@@ -103,6 +103,6 @@ async function readRange(transport: Transport, repository: string, digest: strin
 }
 
 /** DELETE of an unfinished upload session, so the registry can drop what it received; failures are ignored. */
-async function cancelUpload(transport: Transport, location: string): Promise<void> {
+async function cancelUpload(transport: RequestSender, location: string): Promise<void> {
   await transport.send({ kind: 'upload', method: 'DELETE', target: location }).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { assertDigest, assertRepositoryName } from './reference.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 import { uploadLocation } from './upload.js';
 
 /** A mounted blob, or the upload session the registry opened instead of mounting. */
@@ -13,7 +13,7 @@ export type BlobMountResult = { mounted: true } | { mounted: false; uploadUrl: s
  * has to happen then.
  */
 export async function blobMount(
-  transport: Transport,
+  transport: RequestSender,
   repository: string,
   digest: string,
   fromRepository: string,

@@ -1,5 +1,5 @@
 import { LIST_PAGE_MAX_BYTES, lastFromLink, listField, nextLink } from './pagination.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 import type { CatalogPage } from './types.js';
 
 /** Registries cap catalog pages (distribution at 1000 by default); asking for more is a bug. */
@@ -9,7 +9,7 @@ export const MAX_CATALOG_PAGE_SIZE = 1000;
  * GET /v2/_catalog?n=&last=: one page of repository names. `last` is passed through as the
  * registry's cursor; a full page may be followed by an empty one.
  */
-export async function catalogPage(transport: Transport, params: { n: number; last?: string }): Promise<CatalogPage> {
+export async function catalogPage(transport: RequestSender, params: { n: number; last?: string }): Promise<CatalogPage> {
   const { n, last } = params;
   if (!Number.isInteger(n) || n < 1 || n > MAX_CATALOG_PAGE_SIZE) {
     throw new RangeError(`catalog page size must be an integer from 1 to ${MAX_CATALOG_PAGE_SIZE}, got ${n}`);

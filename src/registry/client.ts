@@ -7,9 +7,19 @@ import { catalogPage } from './catalog.js';
 import { manifestGet, manifestHead } from './manifest.js';
 import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
-import { tagsList } from './tags.js';
-import { Transport } from './transport.js';
-import type { BlobHeadResult, CatalogPage, FetchedManifest, ManifestHeadResult, PingResult, UpstreamRequestEvent } from './types.js';
+import type { RetryPolicy } from './retry.js';
+import { DEFAULT_LIST_LIMITS, type ListLimits, tagsList } from './tags.js';
+import { type RequestSender, Transport } from './transport.js';
+import type {
+  BlobHeadResult,
+  CallContext,
+  CatalogPage,
+  Clock,
+  FetchedManifest,
+  ManifestHeadResult,
+  PingResult,
+  UpstreamRequestEvent,
+} from './types.js';
 import { blobUpload, manifestPut } from './upload.js';
 
 export interface RegistryClientOptions {
@@ -19,7 +29,7 @@ export interface RegistryClientOptions {
   url: string;
   /** Upstream requests in flight at once (size of the keep-alive pool). */
   concurrency: number;
-  /** Per-request timeout (headers and body). */
+  /** Deadline of each attempt of a request, headers and body together. */
   timeoutMs: number;
   /** Bound on a manifest document's size. */
   maxManifestBytes: number;
@@ -31,6 +41,16 @@ export interface RegistryClientOptions {
   dispatcher?: Dispatcher;
   /** Login for registries that ask for one (Basic, or toward their token server); anonymous without. */
   credentials?: Credentials;
+  /** When failed requests are tried again; default DEFAULT_RETRY_POLICY. */
+  retry?: RetryPolicy;
+  /** Default: the system clock; tests pass one whose sleeps return at once. */
+  clock?: Clock;
+  /** Jitter source in [0, 1); default Math.random. */
+  random?: () => number;
+  /** Pages of one tag list followed at most; default DEFAULT_LIST_LIMITS.maxPages. */
+  maxListPages?: number;
+  /** Bytes of one tag list over all its pages; default DEFAULT_LIST_LIMITS.maxBytes. */
+  maxListBytes?: number;
 }
 
 /**
@@ -43,8 +63,11 @@ export class RegistryClient {
   /** The registry's origin (credentials and path of the configured URL dropped). */
   readonly url: string;
   private readonly transport: Transport;
+  /** What the methods send through: the transport, or in a view (withContext) the transport bound to a context. */
+  private readonly sender: RequestSender;
   private readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;
+  private readonly listLimits: ListLimits;
 
   constructor(options: RegistryClientOptions) {
     this.name = options.name;
@@ -56,67 +79,90 @@ export class RegistryClient {
       dispatcher: options.dispatcher,
       onRequest: options.onRequest,
       credentials: options.credentials,
+      retry: options.retry,
+      clock: options.clock,
+      random: options.random,
     });
+    this.sender = this.transport;
     this.url = this.transport.origin;
     this.maxManifestBytes = options.maxManifestBytes;
     this.maxBlobBytes = options.maxBlobBytes;
+    this.listLimits = {
+      maxPages: options.maxListPages ?? DEFAULT_LIST_LIMITS.maxPages,
+      maxBytes: options.maxListBytes ?? DEFAULT_LIST_LIMITS.maxBytes,
+    };
+  }
+
+  /**
+   * This client for one caller's operation: the same connection pool and settings, every request
+   * carrying the context (cancellation, a count of requests). Close the client, not its views.
+   */
+  withContext(context: CallContext): RegistryClient {
+    const view = Object.create(this) as RegistryClient;
+    const transport = this.transport;
+    const bound: RequestSender = { origin: transport.origin, send: (request) => transport.send(request, context) };
+    Object.defineProperty(view, 'sender', { value: bound });
+    return view;
   }
 
   ping(): Promise<PingResult> {
-    return ping(this.transport);
+    return ping(this.sender);
   }
 
   /** One catalog page; n is at most 1000. */
   catalogPage(params: { n: number; last?: string }): Promise<CatalogPage> {
-    return catalogPage(this.transport, params);
+    return catalogPage(this.sender, params);
   }
 
-  /** Every tag of a repository, over all Link pages, in registry order. NOT_FOUND for an unknown repository. */
+  /**
+   * Every tag of a repository, over all Link pages, in registry order, within the list limits.
+   * NOT_FOUND for an unknown repository.
+   */
   tagsList(repository: string): Promise<string[]> {
-    return tagsList(this.transport, repository);
+    return tagsList(this.sender, repository, this.listLimits);
   }
 
   /** GET with the four Accept types; verified against the digest when reference is a digest. */
   manifestGet(repository: string, reference: string): Promise<FetchedManifest> {
-    return manifestGet(this.transport, repository, reference, this.maxManifestBytes);
+    return manifestGet(this.sender, repository, reference, this.maxManifestBytes);
   }
 
   manifestHead(repository: string, reference: string): Promise<ManifestHeadResult> {
-    return manifestHead(this.transport, repository, reference);
+    return manifestHead(this.sender, repository, reference);
   }
 
   /** Whole blob, bounded by maxBlobBytes, verified against its digest. */
   blobGet(repository: string, digest: string): Promise<Buffer> {
-    return blobGet(this.transport, repository, digest, this.maxBlobBytes);
+    return blobGet(this.sender, repository, digest, this.maxBlobBytes);
   }
 
   blobHead(repository: string, digest: string): Promise<BlobHeadResult> {
-    return blobHead(this.transport, repository, digest);
+    return blobHead(this.sender, repository, digest);
   }
 
   /** Monolithic upload (POST then PUT ?digest=); returns the digest. */
   blobUpload(repository: string, bytes: Buffer): Promise<string> {
-    return blobUpload(this.transport, repository, bytes);
+    return blobUpload(this.sender, repository, bytes);
   }
 
   /** PUT a manifest under a tag or digest; returns the registry's Docker-Content-Digest. */
   manifestPut(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
-    return manifestPut(this.transport, repository, reference, bytes, mediaType);
+    return manifestPut(this.sender, repository, reference, bytes, mediaType);
   }
 
   /** DELETE a manifest by digest (with every tag on it) or, where the registry supports it, one tag. */
   manifestDelete(repository: string, reference: string): Promise<void> {
-    return manifestDelete(this.transport, repository, reference);
+    return manifestDelete(this.sender, repository, reference);
   }
 
   /** Cross-repository mount of a blob; when the registry will not mount, the upload session it opened instead. */
   blobMount(repository: string, digest: string, fromRepository: string): Promise<BlobMountResult> {
-    return blobMount(this.transport, repository, digest, fromRepository);
+    return blobMount(this.sender, repository, digest, fromRepository);
   }
 
   /** Copies a blob between repositories through the gateway, chunk by chunk, verified against its digest. */
   blobCopy(request: BlobCopyRequest): Promise<void> {
-    return blobCopy(this.transport, request);
+    return blobCopy(this.sender, request);
   }
 
   /** Closes the connection pool; requests in flight finish first. */

@@ -3,6 +3,7 @@
  * (kind, HTTP status, the registry's own error codes) and nothing it must not show: the URL
  * is redacted (no userinfo, no query values such as tokens) before it is stored.
  */
+import type { InvalidReferenceError } from './reference.js';
 
 export type RegistryErrorKind =
   /** 404: unknown repository, manifest, blob or tag. */
@@ -24,7 +25,9 @@ export type RegistryErrorKind =
   /** 400: the registry refused the request as invalid (NAME_INVALID, TAG_INVALID, ...). */
   | 'INVALID'
   /** A response the client cannot make sense of (bad JSON, unknown manifest type, other status). */
-  | 'PROTOCOL';
+  | 'PROTOCOL'
+  /** Data from the registry that breaks the distribution grammar (a tag name like "../x", a malformed digest). */
+  | 'MALFORMED';
 
 /** One entry of the distribution spec's `{"errors": [...]}` body. */
 export interface RegistryErrorCode {
@@ -41,6 +44,10 @@ export interface RegistryErrorInit {
   url?: string;
   status?: number;
   registryErrors?: RegistryErrorCode[];
+  /** How long the registry asked to wait before trying again (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  /** The request got no complete answer within its deadline. */
+  timedOut?: boolean;
   cause?: unknown;
 }
 
@@ -50,6 +57,8 @@ export class RegistryError extends Error {
   readonly url: string | undefined;
   readonly status: number | undefined;
   readonly registryErrors: RegistryErrorCode[];
+  readonly retryAfterMs: number | undefined;
+  readonly timedOut: boolean;
 
   constructor(init: RegistryErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,6 +68,8 @@ export class RegistryError extends Error {
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
     this.status = init.status;
     this.registryErrors = init.registryErrors ?? [];
+    this.retryAfterMs = init.retryAfterMs;
+    this.timedOut = init.timedOut ?? false;
   }
 }
 
@@ -75,6 +86,8 @@ export function rephrased(error: RegistryError, message: string): RegistryError 
     url: error.url,
     status: error.status,
     registryErrors: error.registryErrors,
+    retryAfterMs: error.retryAfterMs,
+    timedOut: error.timedOut,
   });
 }
 
@@ -118,4 +131,9 @@ export async function nullIfNotFound<T>(promise: Promise<T>): Promise<T | null> 
     if (isRegistryError(error, 'NOT_FOUND')) return null;
     throw error;
   }
+}
+
+/** A name or digest the registry handed out (in a list or a document) that breaks the grammar: the registry's fault. */
+export function malformedRegistryData(error: InvalidReferenceError): RegistryError {
+  return new RegistryError({ kind: 'MALFORMED', message: `the registry gave an invalid ${error.part} ${error.quoted}: ${error.reason}` });
 }

@@ -3,7 +3,7 @@ import { MANIFEST_ACCEPT, MediaType } from './mediaTypes.js';
 import { assertRepositoryName, assertTagOrDigest, isDigest } from './reference.js';
 import { isRecord } from '../util/isRecord.js';
 import { contentLength, headerValue, jsonBody, protocolError } from './responses.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { RequestSender, TransportResponse } from './transport.js';
 import type { FetchedManifest, ImageIndexDocument, ImageManifestDocument, ManifestHeadResult } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { FetchedManifest, ImageIndexDocument, ImageManifestDocument, Manife
  * Docker-Content-Digest, because the digest is what every later lookup trusts.
  */
 export async function manifestGet(
-  transport: Transport,
+  transport: RequestSender,
   repository: string,
   reference: string,
   maxManifestBytes: number,
@@ -34,7 +34,7 @@ export async function manifestGet(
 }
 
 /** HEAD /v2/<name>/manifests/<reference>: digest, size and media type without the body. */
-export async function manifestHead(transport: Transport, repository: string, reference: string): Promise<ManifestHeadResult> {
+export async function manifestHead(transport: RequestSender, repository: string, reference: string): Promise<ManifestHeadResult> {
   assertRepositoryName(repository);
   assertTagOrDigest(reference);
   const response = await transport.send({

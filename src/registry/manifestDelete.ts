@@ -1,5 +1,5 @@
 import { assertRepositoryName, assertTagOrDigest } from './reference.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 
 /**
  * DELETE /v2/<name>/manifests/<reference> (202). By digest, the registry deletes the manifest
@@ -8,7 +8,7 @@ import type { Transport } from './transport.js';
  * not delete (distribution's storage.delete.enabled is false, or read-only mode), INVALID (400)
  * when it does not delete by tag (distribution 2.x answers DIGEST_INVALID).
  */
-export async function manifestDelete(transport: Transport, repository: string, reference: string): Promise<void> {
+export async function manifestDelete(transport: RequestSender, repository: string, reference: string): Promise<void> {
   assertRepositoryName(repository);
   assertTagOrDigest(reference);
   await transport.send({ kind: 'manifest', method: 'DELETE', target: `/v2/${repository}/manifests/${reference}` });

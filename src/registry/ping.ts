@@ -1,13 +1,13 @@
 import { isRegistryError } from './errors.js';
 import { headerValue } from './responses.js';
-import type { Transport } from './transport.js';
+import type { RequestSender } from './transport.js';
 import type { PingResult } from './types.js';
 
 /**
  * GET /v2/, authenticated as the registry asks: whether the registry answers, and whether it lets
  * the gateway in. A refusal (401, or the token server saying no) is an answer, with its reason.
  */
-export async function ping(transport: Transport): Promise<PingResult> {
+export async function ping(transport: RequestSender): Promise<PingResult> {
   const started = performance.now();
   try {
     const response = await transport.send({ kind: 'ping', method: 'GET', target: '/v2/', acceptStatuses: [401] });

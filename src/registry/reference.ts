@@ -4,6 +4,7 @@
  * digests. Names are checked before any request so that a caller's typo is reported as the
  * caller's error, never sent upstream, and never interpolated unchecked into a URL path.
  */
+import { quote } from '../util/quote.js';
 
 /** Which part of a reference an InvalidReferenceError is about. */
 export type ReferencePart = 'repository' | 'tag' | 'digest' | 'reference';
@@ -11,13 +12,17 @@ export type ReferencePart = 'repository' | 'tag' | 'digest' | 'reference';
 /** The caller's input does not follow the reference grammar (not a registry failure). */
 export class InvalidReferenceError extends Error {
   readonly part: ReferencePart;
-  readonly value: string;
+  /** The value, quoted and cut short: what messages show of it. */
+  readonly quoted: string;
+  readonly reason: string;
 
   constructor(part: ReferencePart, value: string, reason: string) {
-    super(`invalid ${part} ${JSON.stringify(value)}: ${reason}`);
+    const quoted = quote(value);
+    super(`invalid ${part} ${quoted}: ${reason}`);
     this.name = 'InvalidReferenceError';
     this.part = part;
-    this.value = value;
+    this.quoted = quoted;
+    this.reason = reason;
   }
 }
 
@@ -48,8 +53,7 @@ function repositoryNameProblem(name: string): string | undefined {
     }
     if (!PATH_COMPONENT.test(component)) {
       return (
-        `path component ${JSON.stringify(component)} must be lowercase letters and digits, ` +
-        `separated by single '.', '_', '__' or runs of '-'`
+        `path component ${quote(component)} must be lowercase letters and digits, ` + `separated by single '.', '_', '__' or runs of '-'`
       );
     }
   }
@@ -70,7 +74,7 @@ function digestProblem(digest: string): string | undefined {
   const [, algorithm = '', hex = ''] = shape;
   const hexLength = DIGEST_HEX_LENGTH[algorithm];
   if (hexLength === undefined) {
-    return `unsupported algorithm ${JSON.stringify(algorithm)} (sha256 and sha512 are supported)`;
+    return `unsupported algorithm ${quote(algorithm)} (sha256 and sha512 are supported)`;
   }
   if (hex.length !== hexLength || !/^[0-9a-f]+$/.test(hex)) {
     return `${algorithm} needs exactly ${hexLength} lowercase hex characters`;

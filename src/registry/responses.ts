@@ -6,6 +6,7 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { isRecord } from '../util/isRecord.js';
 import { RegistryError, type RegistryErrorCode, type RegistryErrorKind, describeRequest } from './errors.js';
+import { parseRetryAfter } from './retry.js';
 import type { TransportResponse } from './transport.js';
 
 const EXCERPT_LENGTH = 200;
@@ -32,10 +33,11 @@ export interface ErrorResponse {
   url: string;
   status: number;
   body: Buffer;
+  headers?: IncomingHttpHeaders;
 }
 
 /** The RegistryError for a response with an unaccepted status. */
-export function responseError({ method, url, status, body }: ErrorResponse): RegistryError {
+export function responseError({ method, url, status, body, headers = {} }: ErrorResponse, now: number = Date.now()): RegistryError {
   const registryErrors = parseErrorBody(body);
   const codeKind = registryErrors.map((entry) => KIND_BY_CODE[entry.code]).find((kind) => kind !== undefined);
   const statusKind = KIND_BY_STATUS[status] ?? (status >= 500 && status < 600 ? 'UNAVAILABLE' : 'PROTOCOL');
@@ -50,6 +52,7 @@ export function responseError({ method, url, status, body }: ErrorResponse): Reg
     url,
     status,
     registryErrors,
+    retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), now),
   });
 }
 

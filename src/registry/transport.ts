@@ -11,7 +11,9 @@ import { responseError } from './responses.js';
 import { Authenticator, type Authorization } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { requestScopes } from './auth/scope.js';
-import type { RequestKind, UpstreamRequestEvent } from './types.js';
+import { systemClock } from './clock.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry.js';
+import type { CallContext, Clock, RequestKind, UpstreamRequestEvent } from './types.js';
 
 export interface TransportOptions {
   /** The registry's configured name, reported in events. */
@@ -26,6 +28,12 @@ export interface TransportOptions {
   onRequest?: (event: UpstreamRequestEvent) => void;
   /** Sent when the registry asks (Basic), or to its token server (Bearer); without them, tokens are asked for anonymously. */
   credentials?: Credentials;
+  /** When failed requests are tried again; default DEFAULT_RETRY_POLICY. */
+  retry?: RetryPolicy;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Jitter source in [0, 1); default Math.random. */
+  random?: () => number;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,6 +51,17 @@ export interface TransportRequest {
   acceptStatuses?: readonly number[];
   /** Follow up to MAX_REDIRECTS redirects, as blob downloads need when storage serves them. */
   followRedirects?: boolean;
+  /**
+   * Retry transient failures of a request that changes the registry, because repeating it is
+   * harmless (deleting a placeholder by digest). GET and HEAD are always retried.
+   */
+  repeatable?: boolean;
+}
+
+/** What sends requests to one registry: the transport, or a view of it bound to one caller's operation. */
+export interface RequestSender {
+  readonly origin: string;
+  send(request: TransportRequest): Promise<TransportResponse>;
 }
 
 export interface TransportResponse {
@@ -70,10 +89,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bound on a token server's answer (tokens of some clouds run to several KiB). */
 const TOKEN_RESPONSE_MAX_BYTES = 1024 * 1024;
 
-export class Transport {
+export class Transport implements RequestSender {
   readonly origin: string;
   private readonly registry: string;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly random: () => number;
   private readonly onRequest: ((event: UpstreamRequestEvent) => void) | undefined;
   private readonly registryDispatcher: Dispatcher;
   private readonly injectedDispatcher: Dispatcher | undefined;
@@ -93,6 +115,9 @@ export class Transport {
     this.origin = base.origin;
     this.registry = options.registry;
     this.timeoutMs = options.timeoutMs;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency;
     this.onRequest = options.onRequest;
     this.injectedDispatcher = options.dispatcher;
@@ -107,25 +132,27 @@ export class Transport {
     this.authenticator = new Authenticator({
       registryUrl: this.origin,
       credentials: options.credentials,
-      fetchToken: (url, headers) => this.fetchToken(url, headers),
+      fetchToken: (url, headers, context) => this.fetchToken(url, headers, context),
     });
   }
 
   /**
    * Sends a request (and its redirects when asked), returning the final accepted response. A 401
    * from the registry is answered once: with the credentials, or a token for the scopes the
-   * request needs (derived from its method and path), then the request is sent again.
+   * request needs (derived from its method and path), then the request is sent again. Transient
+   * failures of requests that may be repeated are retried (retry.ts). `context` binds the request
+   * to a caller's operation: its cancellation and its count of requests.
    */
-  async send(request: TransportRequest): Promise<TransportResponse> {
+  async send(request: TransportRequest, context: CallContext = {}): Promise<TransportResponse> {
     const url = new URL(request.target, this.origin);
     // Only the registry's own URLs authenticate; storage URLs it hands out carry their own signature.
     const scopes = url.origin === this.origin ? requestScopes(request.method, url) : [];
-    let authorization = url.origin === this.origin ? await this.authenticator.authorize(scopes) : undefined;
+    let authorization = url.origin === this.origin ? await this.authenticator.authorize(scopes, context) : undefined;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.follow(request, url, authorization);
+      const outcome = await this.withRetries(request, context, () => this.follow(request, url, authorization, context));
       if (!('challenged' in outcome)) return outcome;
       const challenge = outcome.response.headers['www-authenticate'];
-      const retryWith = attempt === 1 ? await this.authenticator.answer(challenge, scopes, authorization) : undefined;
+      const retryWith = attempt === 1 ? await this.authenticator.answer(challenge, scopes, authorization, context) : undefined;
       if (retryWith === undefined) {
         const refusal = this.authenticator.refusal(outcome.challenged, challenge, scopes, authorization);
         if (request.acceptStatuses?.includes(401)) return { ...outcome.response, refusal };
@@ -135,15 +162,33 @@ export class Transport {
     }
   }
 
+  /** Runs attempt until it succeeds or fails in a way, or as often, that retrying cannot help. */
+  private async withRetries<T>(request: TransportRequest, context: CallContext, attempt: () => Promise<T>): Promise<T> {
+    const repeatable = request.method === 'GET' || request.method === 'HEAD' || request.repeatable === true;
+    let waited = 0;
+    for (let number = 1; ; number++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!repeatable || !(error instanceof RegistryError)) throw error;
+        const delay = retryDelay(error, number, waited, this.retry, this.random);
+        if (delay === undefined) throw error;
+        waited += delay;
+        await this.clock.sleep(delay, context.signal);
+      }
+    }
+  }
+
   /** The request and its redirects; the Authorization goes only to the registry's own origin. */
   private async follow(
     request: TransportRequest,
     target: URL,
     authorization: Authorization | undefined,
+    context: CallContext,
   ): Promise<TransportResponse | Challenged> {
     let url = target;
     for (let redirects = 0; ; redirects++) {
-      const outcome = await this.exchange(request, url, authorization);
+      const outcome = await this.exchange(request, url, authorization, context);
       if (!('redirectTo' in outcome)) return outcome;
       if (redirects === MAX_REDIRECTS) {
         throw new RegistryError({
@@ -163,8 +208,12 @@ export class Transport {
     await Promise.all(owned.map((dispatcher) => dispatcher?.close()));
   }
 
-  /** GET from the token server, outside authentication: its own credentials are in headers. */
-  private async fetchToken(url: URL, headers: Record<string, string>): Promise<TransportResponse> {
+  /**
+   * GET from the token server, outside authentication: its own credentials are in headers. A
+   * token may serve other operations waiting for the same scopes, so only the requesting
+   * operation's count applies to it, not its cancellation.
+   */
+  private async fetchToken(url: URL, headers: Record<string, string>, context: CallContext): Promise<TransportResponse> {
     const request: TransportRequest = {
       kind: 'token',
       method: 'GET',
@@ -172,18 +221,28 @@ export class Transport {
       headers,
       maxBodyBytes: TOKEN_RESPONSE_MAX_BYTES,
     };
+    const counted: CallContext = { beforeRequest: context.beforeRequest };
     // Without followRedirects and as kind 'token', every answer but a 2xx is thrown as an error.
-    return (await this.exchange(request, url, undefined)) as TransportResponse;
+    return (await this.withRetries(request, counted, () => this.exchange(request, url, undefined, counted))) as TransportResponse;
   }
 
-  /** One HTTP request and its response body, reported to onRequest whatever the outcome. */
+  /**
+   * One HTTP request and its response body within the attempt's deadline (timeoutMs, headers and
+   * body together), reported to onRequest whatever the outcome.
+   */
   private async exchange(
     request: TransportRequest,
     url: URL,
     authorization: Authorization | undefined,
+    context: CallContext,
   ): Promise<TransportResponse | Challenged | { status: number; redirectTo: URL }> {
+    // A cancelled operation starts nothing, and a refused request (the operation's budget) is not sent.
+    if (context.signal?.aborted) throw cancellation(context.signal);
+    context.beforeRequest?.({ kind: request.kind, method: request.method });
     const started = performance.now();
     const ownOrigin = url.origin === this.origin;
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
     let status = 0;
     try {
       const response = await this.dispatcherFor(url).request({
@@ -192,6 +251,7 @@ export class Transport {
         method: request.method,
         headers: authorization && ownOrigin ? { ...request.headers, authorization: authorization.header } : request.headers,
         body: request.body,
+        signal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         // undici closes the connection after a HEAD unless told otherwise (for servers that send
@@ -216,12 +276,14 @@ export class Transport {
         return { method: request.method, url: url.href, status, headers, body: bytes };
       }
       const errorBody = await readUpTo(body, ERROR_BODY_LIMIT);
-      const error = responseError({ method: request.method, url: url.href, status, body: errorBody });
+      const error = responseError({ method: request.method, url: url.href, status, body: errorBody, headers }, this.clock.now());
       if (!challenge) throw error;
       return { challenged: error, response: { method: request.method, url: url.href, status, headers, body: Buffer.alloc(0) } };
     } catch (error) {
-      // Anything but our own verdicts is the connection failing: refused, reset, timed out.
-      throw error instanceof RegistryError ? error : this.networkError(request.method, url, error);
+      if (error instanceof RegistryError) throw error;
+      if (context.signal?.aborted) throw cancellation(context.signal);
+      // Anything else is the connection failing: refused, reset, or no complete answer in time.
+      throw this.networkError(request.method, url, error, deadline.aborted);
     } finally {
       this.onRequest?.({
         registry: this.registry,
@@ -289,12 +351,17 @@ export class Transport {
     return Buffer.concat(chunks, length);
   }
 
-  private networkError(method: HttpMethod, url: URL, cause: unknown): RegistryError {
+  private networkError(method: HttpMethod, url: URL, cause: unknown, deadlinePassed: boolean): RegistryError {
+    const timedOut = deadlinePassed || isUndiciTimeout(cause);
+    const detail = timedOut
+      ? `no complete answer within ${this.timeoutMs} ms`
+      : `request failed: ${cause instanceof Error ? cause.message : String(cause)}`;
     return new RegistryError({
       kind: 'UNAVAILABLE',
-      message: `${describeRequest(method, url.href)}: ${networkFailure(cause, this.timeoutMs)}`,
+      message: `${describeRequest(method, url.href)}: ${detail}`,
       method,
       url: url.href,
+      timedOut,
       cause,
     });
   }
@@ -302,11 +369,14 @@ export class Transport {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function networkFailure(cause: unknown, timeoutMs: number): string {
+function isUndiciTimeout(cause: unknown): boolean {
   const code = (cause as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `no answer within ${timeoutMs} ms`;
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return `request failed: ${detail}`;
+  return typeof code === 'string' && TIMEOUT_CODES.has(code);
+}
+
+/** What a request of a cancelled operation fails with: the signal's reason when the caller gave one. */
+function cancellation(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new Error('the operation was cancelled');
 }
 
 async function discard(body: Dispatcher.ResponseData['body']): Promise<Buffer> {

@@ -111,3 +111,24 @@ export interface UpstreamRequestEvent {
   status: number;
   durationMs: number;
 }
+
+/**
+ * What the requests of one caller's operation carry, so that the operation can be cancelled and
+ * its requests counted without the client knowing what the operation is.
+ */
+export interface CallContext {
+  /**
+   * Aborts the requests in flight, and refuses to start new ones, when it fires; its reason
+   * (when an Error) is what they fail with.
+   */
+  signal?: AbortSignal;
+  /** Called before each HTTP request (every attempt, redirect and token request); throwing refuses the request. */
+  beforeRequest?: (request: { kind: RequestKind; method: string }) => void;
+}
+
+/** Time as the transport sees it; tests pass a clock whose sleeps return at once. */
+export interface Clock {
+  now(): number;
+  /** Resolves after ms, or rejects with the signal's reason when it fires first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}

@@ -1,14 +1,14 @@
 import { computeDigest, contentDigestHeader } from './digest.js';
 import { assertRepositoryName, assertTagOrDigest } from './reference.js';
 import { headerValue, protocolError } from './responses.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { RequestSender, TransportResponse } from './transport.js';
 
 /**
  * Monolithic blob upload: POST /v2/<name>/blobs/uploads/ opens a session whose Location
  * (relative or absolute, often already carrying a `_state` query) takes the bytes in one
  * PUT with ?digest=. Returns the sha256 digest the registry verified the bytes against.
  */
-export async function blobUpload(transport: Transport, repository: string, bytes: Buffer): Promise<string> {
+export async function blobUpload(transport: RequestSender, repository: string, bytes: Buffer): Promise<string> {
   assertRepositoryName(repository);
   const digest = computeDigest(bytes);
   const session = await transport.send({ kind: 'upload', method: 'POST', target: `/v2/${repository}/blobs/uploads/` });
@@ -45,7 +45,7 @@ export function withDigest(uploadUrl: string, digest: string): string {
 
 /** PUT /v2/<name>/manifests/<reference> with the manifest's media type; returns its digest. */
 export async function manifestPut(
-  transport: Transport,
+  transport: RequestSender,
   repository: string,
   reference: string,
   bytes: Buffer,

@@ -18,6 +18,25 @@ export interface FieldCost {
   items?: number;
 }
 
+/**
+ * What the gateway has seen of the registries' sizes (src/loaders/observedSizes.ts), so that
+ * an estimate counts what is there, not what a page could hold.
+ */
+export interface SizeEstimates {
+  /** Repositories a catalog page of `first` holds. */
+  repositoriesOnPage(first: number): number;
+  /** Tags a page of `first` holds. */
+  tagsOnPage(first: number): number;
+  /** Tags of a repository, for what reads all of them. */
+  tagsPerRepository(): number;
+  entriesPerIndex(): number;
+  layersPerImage(): number;
+  /** Of the manifests seen, the share that are images rather than indexes; undefined before any. */
+  imageShare(): number | undefined;
+  /** The share of content addressed by digest that is not in the cache: 1 on a cold gateway, near 0 once warm. */
+  uncachedShare(): number;
+}
+
 export interface CostContext {
   /** The field's argument values, defaults applied. */
   args: Readonly<Record<string, unknown>>;
@@ -25,16 +44,27 @@ export interface CostContext {
   parentType: string;
   /** How many registries are configured (`registries` lists them all). */
   registries: number;
+  sizes: SizeEstimates;
 }
 
 export type CostDeclaration = FieldCost | ((context: CostContext) => FieldCost);
 
 /**
- * Lengths no argument bounds, estimated as typical: the entries of an index (two platforms
- * and their attestations) and the layers of an image.
+ * How often each type of an interface comes up, for an expected cost rather than the costliest
+ * type's: manifests are images or indexes in the proportion seen so far. undefined: unknown.
  */
-export const ESTIMATED_INDEX_ENTRIES = 4;
-export const ESTIMATED_LAYERS = 10;
+export function typeShares(interfaceName: string, sizes: SizeEstimates): Readonly<Record<string, number>> | undefined {
+  const images = interfaceName === 'Manifest' ? sizes.imageShare() : undefined;
+  return images === undefined ? undefined : { ImageManifest: images, ImageIndex: 1 - images };
+}
+
+/**
+ * Whether a reference names content by digest, which the cache may hold: `repo@sha256:...` as an
+ * image reference, `sha256:...` as a tag or digest (a tag never holds ':' or '@').
+ */
+export function namesDigest(reference: unknown, form: 'imageReference' | 'tagOrDigest'): boolean {
+  return typeof reference === 'string' && reference.includes(form === 'imageReference' ? '@' : ':');
+}
 
 /** Options for a field that costs upstream calls. */
 export function cost(declaration: CostDeclaration) {

@@ -4,11 +4,10 @@
  * global id always names the same content.
  */
 import { artifactTypeOf, imageDocument, indexDocument, isAttestation, runnableEntries } from '../model/manifestFacts.js';
-import { MAX_TAG_PAGE } from '../model/tags.js';
 import type { Descriptor, RepositoryDescriptor, RepositoryManifest } from '../model/types.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
-import { ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS, cost } from './cost.js';
+import { cost, namesDigest } from './cost.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import {
@@ -37,7 +36,7 @@ ManifestRef.implement({
       type: 'SafeInt',
       nullable: true,
       // An image's sizes are in its document; an index reads its children.
-      ...cost(({ parentType }) => (parentType === 'ImageIndex' ? { calls: ESTIMATED_INDEX_ENTRIES } : {})),
+      ...cost(({ parentType, sizes }) => (parentType === 'ImageIndex' ? { calls: sizes.entriesPerIndex() * sizes.uncachedShare() } : {})),
       description:
         'Bytes a pull transfers: the document, its config and layers; for an index, the sum over its entries; each distinct blob counted once.',
       resolve: (parent, _args, context) => context.model.manifests.totalSize(parent),
@@ -58,7 +57,7 @@ ManifestRef.implement({
       nullable: true,
       description: 'Tags of this repository that point at this digest, sorted.',
       // The tag list, then every tag's digest.
-      ...cost({ calls: 1 + MAX_TAG_PAGE }),
+      ...cost(({ sizes }) => ({ calls: 1 + sizes.tagsPerRepository() })),
       resolve: (parent, _args, context) => context.model.manifests.tagsPointingAt(parent),
     }),
     document: t.field({
@@ -91,13 +90,13 @@ builder.node(ImageManifestRef, {
     }),
     layers: t.field({
       type: [DescriptorRef],
-      ...cost({ items: ESTIMATED_LAYERS }),
+      ...cost(({ sizes }) => ({ items: sizes.layersPerImage() })),
       resolve: (parent) => imageDocument(parent.manifest).layers.map((layer) => descriptorIn(parent, layer)),
     }),
     image: t.field({
       type: ImageConfigRef,
       nullable: true,
-      ...cost({ shared: { config: 1 } }),
+      ...cost(({ sizes }) => ({ shared: { config: sizes.uncachedShare() } })),
       description: 'The image configuration; null when the config is not an image config (an artifact).',
       resolve: (parent, _args, context) => context.model.manifests.imageConfig(parent),
     }),
@@ -105,7 +104,7 @@ builder.node(ImageManifestRef, {
       type: PlatformRef,
       nullable: true,
       description: 'os/architecture/variant from the image configuration.',
-      ...cost({ shared: { config: 1 } }),
+      ...cost(({ sizes }) => ({ shared: { config: sizes.uncachedShare() } })),
       resolve: (parent, _args, context) => context.model.manifests.platform(parent),
     }),
   }),
@@ -118,7 +117,7 @@ builder.node(ImageIndexRef, {
   fields: (t) => ({
     manifests: t.field({
       type: [IndexEntryRef],
-      ...cost({ items: ESTIMATED_INDEX_ENTRIES }),
+      ...cost(({ sizes }) => ({ items: sizes.entriesPerIndex() })),
       resolve: (parent) => indexDocument(parent.manifest).manifests.map((entry) => descriptorIn(parent, entry)),
     }),
     platforms: t.field({
@@ -147,7 +146,8 @@ IndexEntryRef.implement({
     manifest: t.field({
       type: ManifestRef,
       nullable: true,
-      ...cost({ calls: 1 }),
+      // By digest: nothing when the cache has it.
+      ...cost(({ sizes }) => ({ calls: sizes.uncachedShare() })),
       resolve: ({ registry, repository, descriptor }, _args, context) =>
         context.model.manifests.find(registry, repository, descriptor.digest),
     }),
@@ -161,7 +161,8 @@ builder.queryField('manifest', (t) =>
     description:
       "A manifest by reference 'repo:tag', 'repo@sha256:...' or 'repo:tag@sha256:...' ('repo' alone means 'repo:latest'), or null when unknown.",
     args: { reference: t.arg.string({ required: true, ...grammar('imageReference') }), registry: t.arg.string() },
-    ...cost({ calls: 1 }),
+    // A tag is asked for (GET, or HEAD when its content is cached); a digest only when not cached.
+    ...cost(({ args, sizes }) => ({ calls: namesDigest(args.reference, 'imageReference') ? sizes.uncachedShare() : 1 })),
     resolve: (_root, args, context) =>
       context.model.manifests.findByImageReference(context.model.registries.get(args.registry).config.name, args.reference),
   }),

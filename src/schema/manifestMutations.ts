@@ -1,5 +1,4 @@
 /** The mutation on manifests, Mutation.deleteManifest, with its input and payload. */
-import { MAX_TAG_PAGE } from '../model/tags.js';
 import type { DeleteManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
@@ -37,7 +36,7 @@ builder.mutationField('deleteManifest', (t) =>
       'Needs the delete scope. The registry frees the space only at its next garbage collection.',
     authScopes: { delete: true },
     // The manifest, the tag list, every tag (to report removedTags), the DELETE.
-    ...cost({ calls: 3 + MAX_TAG_PAGE }),
+    ...cost(({ sizes }) => ({ calls: 3 + sizes.tagsPerRepository() })),
     args: { input: t.arg({ type: DeleteManifestInput, required: true }) },
     resolve: (_root, { input }, context) => context.model.writes.deleteManifest(input),
   }),

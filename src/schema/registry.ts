@@ -47,9 +47,9 @@ builder.node(RegistryRef, {
       description: `Repositories in lexical order: the catalog's, or the list configured for the registry. first: at most ${MAX_CATALOG_PAGE_SIZE} (default ${DEFAULT_REPOSITORY_PAGE}). prefix: only names that start with it.`,
       args: { first: t.arg.int(), after: t.arg.string(), prefix: t.arg.string() },
       // The catalog is read in pages of up to MAX_CATALOG_PAGE_SIZE names, first + 1 of them.
-      ...cost(({ args }) => {
+      ...cost(({ args, sizes }) => {
         const first = pageSizeEstimate(args.first, DEFAULT_REPOSITORY_PAGE, MAX_CATALOG_PAGE_SIZE);
-        return { calls: Math.ceil((first + 1) / MAX_CATALOG_PAGE_SIZE), items: first };
+        return { calls: Math.ceil((first + 1) / MAX_CATALOG_PAGE_SIZE), items: sizes.repositoriesOnPage(first) };
       }),
       resolve: (registry, args, context) => context.model.repositories.page(registry, args),
     }),

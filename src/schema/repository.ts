@@ -4,11 +4,11 @@
  */
 import { MAX_TAG_PAGE, DEFAULT_TAG_PAGE } from '../model/tags.js';
 import { builder } from './builder.js';
-import { cost, pageSizeEstimate } from './cost.js';
+import { cost, namesDigest, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { BlobRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
-import { CREATED_ORDER_CALLS_PER_TAG, TagConnectionRef, TagOrderRef } from './tag.js';
+import { CREATED_ORDER_UNDATED_CALLS, TagConnectionRef, TagOrderRef } from './tag.js';
 
 builder.node(RepositoryRef, {
   id: { resolve: (repository) => encodeLocalId(repository.registry, repository.name) },
@@ -29,11 +29,11 @@ builder.node(RepositoryRef, {
         prefix: t.arg.string(),
         orderBy: t.arg({ type: TagOrderRef, defaultValue: 'NAME_ASC' }),
       },
-      // The repository's tag list; CREATED_DESC also dates every tag, however many there are.
-      ...cost(({ args }) => ({
+      // The repository's tag list; CREATED_DESC also dates every tag: a HEAD each, and its manifest and config when not dated before.
+      ...cost(({ args, sizes }) => ({
         shared: { tagList: 1 },
-        calls: args.orderBy === 'CREATED_DESC' ? MAX_TAG_PAGE * CREATED_ORDER_CALLS_PER_TAG : 0,
-        items: pageSizeEstimate(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE),
+        calls: args.orderBy === 'CREATED_DESC' ? sizes.tagsPerRepository() * (1 + CREATED_ORDER_UNDATED_CALLS * sizes.uncachedShare()) : 0,
+        items: sizes.tagsOnPage(pageSizeEstimate(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE)),
       })),
       resolve: (repository, args, context) => context.model.tags.page(repository, args),
     }),
@@ -46,7 +46,8 @@ builder.node(RepositoryRef, {
       type: TagRef,
       nullable: true,
       description: 'A tag, or null when the repository has no such tag.',
-      ...cost({ shared: { tagList: 1 } }),
+      // One HEAD for the tag, whatever the length of the tag list.
+      ...cost({ calls: 1 }),
       args: { name: t.arg.string({ required: true, ...grammar('tag') }) },
       resolve: (repository, args, context) => context.model.tags.find(repository, args.name),
     }),
@@ -54,7 +55,7 @@ builder.node(RepositoryRef, {
       type: ManifestRef,
       nullable: true,
       description: 'A manifest by tag or digest, or null when unknown.',
-      ...cost({ calls: 1 }),
+      ...cost(({ args, sizes }) => ({ calls: namesDigest(args.reference, 'tagOrDigest') ? sizes.uncachedShare() : 1 })),
       args: { reference: t.arg.string({ required: true, ...grammar('tagOrDigest') }) },
       resolve: (repository, args, context) => context.model.manifests.find(repository.registry, repository.name, args.reference),
     }),

@@ -9,8 +9,11 @@ import { cost } from './cost.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { ManifestRef, RepositoryRef, TagRef } from './refs.js';
 
-/** CREATED_DESC reads, per tag, its manifest and its config (or an index's first image and that image's config). */
-export const CREATED_ORDER_CALLS_PER_TAG = 3;
+/**
+ * Calls CREATED_DESC makes for a tag not dated before, beyond the one every tag costs: its
+ * manifest's config (or an index's first image and that image's config).
+ */
+export const CREATED_ORDER_UNDATED_CALLS = 2;
 
 export const TagOrderRef = builder.enumType('TagOrder', {
   values: {

@@ -1,9 +1,8 @@
 /** The mutations on tags, Mutation.deleteTag and Mutation.tagManifest, with their inputs and payloads. */
-import { MAX_TAG_PAGE } from '../model/tags.js';
 import type { DeleteTagResult, TagManifestRequest } from '../model/writes/writes.js';
 import type { Tag } from '../model/types.js';
 import { builder } from './builder.js';
-import { cost, ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from './cost.js';
+import { cost } from './cost.js';
 import { grammar } from './inputs.js';
 import { TagRef } from './refs.js';
 
@@ -63,7 +62,7 @@ builder.mutationField('deleteTag', (t) =>
       'manifest is deleted too unless keepManifest is true. Needs the write scope, and delete when the manifest is deleted.',
     authScopes: { write: true },
     // The tag list and every tag (remainingTags), then the placeholder's PUT and DELETEs.
-    ...cost({ calls: 5 + MAX_TAG_PAGE }),
+    ...cost(({ sizes }) => ({ calls: 5 + sizes.tagsPerRepository() })),
     args: { input: t.arg({ type: DeleteTagInput, required: true }) },
     resolve: (_root, { input }, context) => context.model.writes.deleteTag(input),
   }),
@@ -78,7 +77,7 @@ builder.mutationField('tagManifest', (t) =>
       "through the gateway) and an index's children copied first. Needs the write scope.",
     authScopes: { write: true },
     // An index's children and their blobs mounted one by one, then the PUT.
-    ...cost({ calls: 2 + ESTIMATED_INDEX_ENTRIES * (2 + ESTIMATED_LAYERS) }),
+    ...cost(({ sizes }) => ({ calls: 2 + sizes.entriesPerIndex() * (2 + sizes.layersPerImage()) })),
     args: { input: t.arg({ type: TagManifestInput, required: true }) },
     resolve: async (_root, { input }, context) => ({ tag: await context.model.writes.tagManifest(input satisfies TagManifestRequest) }),
   }),

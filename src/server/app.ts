@@ -5,16 +5,21 @@ import type { Logger } from 'pino';
 import { AccessControl } from '../access.js';
 import type { GatewayConfig } from '../config/index.js';
 import { ContentCache } from '../loaders/contentCache.js';
+import { ObservedSizes } from '../loaders/observedSizes.js';
 import { Model } from '../model/model.js';
+import { Operation } from '../model/operation.js';
 import type { UpstreamRequestEvent } from '../registry/types.js';
 import { RegistrySet } from '../registries.js';
 import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
 import { useArgumentGrammar } from './argumentGrammar.js';
+import { useAuditLog } from './audit.js';
+import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
 import { yogaLogger } from './logging.js';
 import { useMutationCsrfPrevention } from './mutationCsrf.js';
+import { useOperationLifecycle } from './operationLifecycle.js';
 import { useQueryCost } from './queryCost.js';
 
 export interface GatewayAppOptions {
@@ -28,6 +33,7 @@ export interface GatewayApp {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   registries: RegistrySet;
   cache: ContentCache;
+  observed: ObservedSizes;
   /** Closes the registries' connection pools. */
   close(): Promise<void>;
 }
@@ -69,15 +75,20 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     logger?.debug({ upstream: event }, 'upstream request');
     onUpstreamRequest?.(event);
   });
-  const cache = new ContentCache(config.cache.maxBytes);
+  const observed = new ObservedSizes();
+  const cache = new ContentCache(config.cache.maxBytes, (hit) => observed.recordDigestLookup(hit));
   const access = new AccessControl(config.access);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: ({ request }) => {
       const requestAccess = access.forRequest(request.headers.get('authorization'));
-      return { model: new Model({ registries, cache, access: requestAccess }), access: requestAccess };
+      const operation = new Operation(config.limits);
+      const model = new Model({ registries, cache, observed, access: requestAccess, call: operation.callContext });
+      return { model, access: requestAccess, operation };
     },
+    cors: corsOptions(config.server.cors),
+    maxRequestBodySize: config.server.maxRequestBytes,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
@@ -93,11 +104,38 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       },
     },
     plugins: [
+      // First: they see the end of every operation, those the later ones refuse included.
+      useOperationLifecycle(config.limits.maxQueryCost),
+      ...(logger ? [useAuditLog(logger)] : []),
+      useBoundedErrorMessages(),
       useHealthChecks(registries),
       useMutationCsrfPrevention(),
       useArgumentGrammar(),
-      useQueryCost(config.limits, config.registries.length),
+      useQueryCost(config.limits, config.registries.length, observed),
     ],
   });
-  return { yoga, registries, cache, close: () => registries.close() };
+  return { yoga, registries, cache, observed, close: () => registries.close() };
 }
+
+/**
+ * Cross-origin access for the configured origins only: a page of another origin gets the
+ * CORS headers when its Origin is listed ("*": any origin, never with credentials), and none
+ * otherwise, so the browser keeps the answer from it. Same-origin pages (GraphiQL) need none.
+ */
+function corsOptions({ origins, credentials }: GatewayConfig['server']['cors']): YogaCors {
+  if (origins.length === 0) return false;
+  const anyOrigin = origins.includes('*');
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    if (origin === null || !(anyOrigin || origins.includes(origin))) return false;
+    return {
+      origin: [origin],
+      credentials: !anyOrigin && credentials,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'accept', 'x-graphql-yoga-csrf'],
+      maxAge: 600,
+    };
+  };
+}
+
+type YogaCors = Parameters<typeof createYoga>[0]['cors'];

@@ -22,7 +22,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { fieldCost } from '../schema/cost.js';
+import type { Operation } from '../model/operation.js';
+import { type SizeEstimates, fieldCost, typeShares } from '../schema/cost.js';
 import { fieldArguments, operationVariables } from './operationValues.js';
 
 export interface QueryLimits {
@@ -35,7 +36,7 @@ export interface QueryLimits {
 }
 
 export interface OperationMeasure {
-  /** The upstream calls the operation can cause, estimated from the costs its fields declare. */
+  /** The upstream calls the operation is expected to cause, from the costs its fields declare and the sizes seen so far. */
   cost: number;
   depth: number;
   aliases: number;
@@ -46,20 +47,27 @@ export interface MeasureOptions {
   variables?: Readonly<Record<string, unknown>>;
   /** Configured registries: `registries` resolves its selections once per registry. */
   registries: number;
+  sizes: SizeEstimates;
 }
 
 /**
- * Refuses, before execution and so before any upstream call, an operation whose estimated
- * upstream calls exceed the budget, or that nests or aliases more than allowed.
+ * Estimates, before execution and so before any upstream call, the upstream calls an operation
+ * will make (kept on the operation for extensions.cost), and refuses it when the estimate
+ * exceeds the budget, or when it nests or aliases more than allowed. The budget itself is
+ * enforced on the real calls while the operation runs (src/model/operation.ts).
  */
-export function useQueryCost(limits: QueryLimits, registries: number): Plugin {
+export function useQueryCost(limits: QueryLimits, registries: number, sizes: SizeEstimates): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const refusal = checkQueryLimits(args.schema, args.document, limits, {
+      const measure = measureOperation(args.schema, args.document, {
         operationName: args.operationName ?? undefined,
         variables: args.variableValues ?? {},
         registries,
+        sizes,
       });
+      const operation = (args.contextValue as { operation?: Operation }).operation;
+      if (measure && operation) operation.estimated = measure.cost;
+      const refusal = limitsRefusal(measure, limits);
       if (refusal) setResultAndStopExecution({ errors: [refusal] });
     },
   };
@@ -72,7 +80,10 @@ export function checkQueryLimits(
   limits: QueryLimits,
   options: MeasureOptions,
 ): GraphQLError | undefined {
-  const measure = measureOperation(schema, document, options);
+  return limitsRefusal(measureOperation(schema, document, options), limits);
+}
+
+function limitsRefusal(measure: OperationMeasure | undefined, limits: QueryLimits): GraphQLError | undefined {
   if (!measure) return undefined;
   if (measure.aliases > limits.maxAliases) {
     return tooCostly(`The query uses ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (limits.maxAliases).`, {
@@ -86,7 +97,7 @@ export function checkQueryLimits(
   }
   if (measure.cost > limits.maxQueryCost) {
     return tooCostly(
-      `The query could make up to ${measure.cost} upstream calls, over the budget of ${limits.maxQueryCost} ` +
+      `The query is expected to make ${measure.cost} upstream calls, over the budget of ${limits.maxQueryCost} ` +
         '(limits.maxQueryCost). Ask for smaller pages (first), or for configs, sizes, index children and ' +
         'Manifest.tags on fewer manifests.',
       { estimatedCalls: measure.cost, budget: limits.maxQueryCost },
@@ -110,9 +121,10 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return undefined;
   const fragments = fragmentsOf(document);
-  const walk = new CostWalk(schema, fragments, variables, options.registries);
+  const walk = new CostWalk(schema, fragments, variables, options.registries, options.sizes);
   const { cost, depth } = walk.measure([operation.selectionSet], rootType);
-  return { cost, depth, aliases: countAliases(operation, fragments) };
+  // Expected costs are fractional (a share of content in the cache); the estimate is whole calls.
+  return { cost: Math.max(0, Math.ceil(cost - 1e-9)), depth, aliases: countAliases(operation, fragments) };
 }
 
 interface Measure {
@@ -124,7 +136,8 @@ interface Measure {
  * Walks the operation the way execution will: fragments applied per concrete type, fields of
  * the same response key merged, @skip/@include honoured. A field's cost is multiplied by how
  * many times its parent resolves (the page sizes and list lengths above it); a selection on an
- * interface costs as much as its costliest implementation, since each object is only one of them.
+ * interface costs what its implementations cost in the proportions seen so far (manifests:
+ * images and indexes), or as much as its costliest implementation when no proportion is known.
  */
 class CostWalk {
   /** Results per (selection sets, type): fragments reused at many places are measured once. */
@@ -136,16 +149,20 @@ class CostWalk {
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     private readonly variables: Readonly<Record<string, unknown>>,
     private readonly registries: number,
+    private readonly sizes: SizeEstimates,
   ) {}
 
   measure(selectionSets: readonly SelectionSetNode[], type: GraphQLCompositeType): Measure {
-    const objectTypes = isAbstractType(type) ? this.schema.getPossibleTypes(type) : [type];
-    let worst: Measure = { cost: 0, depth: 0 };
-    for (const objectType of objectTypes) {
+    if (!isAbstractType(type)) return this.measureOn(selectionSets, type);
+    const shares = typeShares(type.name, this.sizes);
+    let cost = 0;
+    let depth = 0;
+    for (const objectType of this.schema.getPossibleTypes(type)) {
       const measure = this.measureOn(selectionSets, objectType);
-      worst = { cost: Math.max(worst.cost, measure.cost), depth: Math.max(worst.depth, measure.depth) };
+      cost = shares ? cost + (shares[objectType.name] ?? 0) * measure.cost : Math.max(cost, measure.cost);
+      depth = Math.max(depth, measure.depth);
     }
-    return worst;
+    return { cost, depth };
   }
 
   private measureOn(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Measure {
@@ -162,7 +179,7 @@ class CostWalk {
       const field = objectType.getFields()[first.name.value];
       if (!field) continue;
       const args = fieldArguments(field, first, this.variables) ?? {};
-      const own = fieldCost(field.extensions, { args, parentType: objectType.name, registries: this.registries });
+      const own = fieldCost(field.extensions, { args, parentType: objectType.name, registries: this.registries, sizes: this.sizes });
       for (const [resource, calls] of Object.entries(own.shared ?? {})) {
         sharedCalls.set(resource, Math.max(sharedCalls.get(resource) ?? 0, calls));
       }

@@ -28,25 +28,61 @@ describe('the query cost limit', () => {
   });
   afterAll(() => gateway.close());
 
-  it('refuses 1,000 repositories x 1,000 tags x their configs before any upstream call, naming the estimate and the budget', async () => {
-    gateway.takeUpstream();
-    const response = await gateway.post({ query: THOUSAND_BY_THOUSAND_WITH_CONFIGS });
-    // GraphQL over HTTP: a request that does not execute is a 4xx for application/graphql-response+json.
-    expect(response.status).toBe(400);
-    const result = await response.json();
-    expect(result.data).toBeUndefined();
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COSTLY', estimatedCalls: 2_001_002, budget: 100_000 });
-    expect(result.errors[0].message).toContain('2001002');
-    expect(result.errors[0].message).toContain('100000');
-    expect(gateway.takeUpstream()).toEqual([]);
+  it('refuses a query expected to exceed the budget before any upstream call, naming the estimate and the budget', async () => {
+    const strict = createTestGateway({ registryUrl, config: { limits: { maxQueryCost: 1000 } } });
+    try {
+      const response = await strict.post({ query: THOUSAND_BY_THOUSAND_WITH_CONFIGS });
+      // GraphQL over HTTP: a request that does not execute is a 4xx for application/graphql-response+json.
+      expect(response.status).toBe(400);
+      const result = await response.json();
+      expect(result.data).toBeUndefined();
+      expect(result.errors).toHaveLength(1);
+      // Nothing seen yet: 1,000 repositories of typical (20) tags, each with its manifest and config.
+      const estimate = 2 + 1000 * (1 + 20 * 2);
+      expect(result.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COSTLY', estimatedCalls: estimate, budget: 1000 });
+      expect(result.errors[0].message).toContain(String(estimate));
+      expect(result.extensions.cost).toEqual({ estimated: estimate, actual: 0, budget: 1000 });
+      expect(strict.takeUpstream()).toEqual([]);
+
+      const asJson = await strict.post({ query: THOUSAND_BY_THOUSAND_WITH_CONFIGS }, { accept: 'application/json' });
+      expect(asJson.status).toBe(200);
+      expect((await asJson.json()).errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+      expect(strict.takeUpstream()).toEqual([]);
+    } finally {
+      await strict.close();
+    }
   });
 
-  it('answers the refusal with 200 to a client that accepts only application/json', async () => {
-    const response = await gateway.post({ query: THOUSAND_BY_THOUSAND_WITH_CONFIGS }, { accept: 'application/json' });
-    expect(response.status).toBe(200);
-    expect((await response.json()).errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
-    expect(gateway.takeUpstream()).toEqual([]);
+  it('answers 1,000 x 1,000 on a small registry once its size is known: the estimate counts what is there', async () => {
+    const warm = createTestGateway({ registryUrl, config: { limits: { maxQueryCost: 1000 } } });
+    try {
+      // Reading the catalog and every tag list teaches the gateway the registry's size.
+      const learning = await warm.query('{ registry { repositories(first: 900) { edges { node { tagCount } } } } }');
+      expect(learning.errors).toBeUndefined();
+      const result = await warm.query(THOUSAND_BY_THOUSAND_WITH_CONFIGS);
+      expect(result.errors).toBeUndefined();
+      const cost = (result.extensions as { cost: { estimated: number; actual: number } }).cost;
+      expect(cost.estimated).toBeLessThanOrEqual(1000);
+      expect(cost.actual).toBe(warm.takeUpstream().length - (learning.extensions as { cost: { actual: number } }).cost.actual);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('reports in extensions.cost the estimate, the budget and the upstream requests the registry saw', async () => {
+    const fresh = createTestGateway({ registryUrl });
+    try {
+      for (const round of ['cold', 'warm']) {
+        const result = await fresh.execute(DashboardDocument, { repositories: 50 });
+        expect(result.errors, round).toBeUndefined();
+        const cost = (result.extensions as { cost: { estimated: number; actual: number; budget: number } }).cost;
+        expect(cost.actual, round).toBe(fresh.takeUpstream().length);
+        expect(cost.budget).toBe(100_000);
+        expect(cost.estimated, round).toBeGreaterThan(0);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('allows the dashboard over 100 repositories x 100 tags', async () => {
@@ -60,7 +96,8 @@ describe('the query cost limit', () => {
     const strict = createTestGateway({ registryUrl, config: { limits: { maxQueryCost: 100 } } });
     try {
       const result = await strict.execute(DashboardDocument, { repositories: 100, tags: 100 });
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', estimatedCalls: 50_102, budget: 100 });
+      // Cold: 2 + 100 x (1 + 20 x (1 + 4)).
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', estimatedCalls: 10_102, budget: 100 });
       expect(strict.takeUpstream()).toEqual([]);
       // 2 + 2 x (1 + 5 x 5) = 54
       const small = await strict.execute(DashboardDocument, { repositories: 2, tags: 5 });
@@ -104,11 +141,16 @@ describe('the query cost limit', () => {
   });
 
   it('checks the operation that runs when a document has several', async () => {
-    const document = `query Cheap { registry { name } } ${THOUSAND_BY_THOUSAND_WITH_CONFIGS.replace('{', 'query Costly {')}`;
-    const cheap = await (await gateway.post({ query: document, operationName: 'Cheap' })).json();
-    expect(cheap.errors).toBeUndefined();
-    const costly = await (await gateway.post({ query: document, operationName: 'Costly' })).json();
-    expect(costly.errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
-    expect(gateway.takeUpstream()).toEqual([]);
+    const strict = createTestGateway({ registryUrl, config: { limits: { maxQueryCost: 1000 } } });
+    try {
+      const document = `query Cheap { registry { name } } ${THOUSAND_BY_THOUSAND_WITH_CONFIGS.replace('{', 'query Costly {')}`;
+      const cheap = await (await strict.post({ query: document, operationName: 'Cheap' })).json();
+      expect(cheap.errors).toBeUndefined();
+      const costly = await (await strict.post({ query: document, operationName: 'Costly' })).json();
+      expect(costly.errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+      expect(strict.takeUpstream()).toEqual([]);
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { AccessControl } from '../../src/access.js';
 import { parseConfig } from '../../src/config/index.js';
 import { ContentCache } from '../../src/loaders/contentCache.js';
+import { ObservedSizes } from '../../src/loaders/observedSizes.js';
 import { GatewayError } from '../../src/model/errors.js';
 import { Model } from '../../src/model/model.js';
 import { RegistrySet } from '../../src/registries.js';
@@ -20,12 +21,14 @@ const config = parseConfig({
 });
 const upstream: UpstreamRequestEvent[] = [];
 const registries = new RegistrySet(config, (event) => upstream.push(event));
-const cache = new ContentCache(config.cache.maxBytes);
+const observed = new ObservedSizes();
+const cache = new ContentCache(config.cache.maxBytes, (hit) => observed.recordDigestLookup(hit));
 const access = new AccessControl(config.access);
 afterAll(() => registries.close());
 
 /** A model as one request sees it. */
-const requestModel = (authorization: string | null = null) => new Model({ registries, cache, access: access.forRequest(authorization) });
+const requestModel = (authorization: string | null = null) =>
+  new Model({ registries, cache, observed, access: access.forRequest(authorization) });
 
 const content = sampleContent();
 const app = content.find(({ name }) => name === 'team/app')!;

@@ -2,26 +2,39 @@ import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
-import { ESTIMATED_INDEX_ENTRIES, ESTIMATED_LAYERS } from '../../src/schema/cost.js';
+import {
+  ObservedSizes,
+  TYPICAL_INDEX_ENTRIES,
+  TYPICAL_LAYERS_PER_IMAGE,
+  TYPICAL_TAGS_PER_REPOSITORY,
+} from '../../src/loaders/observedSizes.js';
+import type { SizeEstimates } from '../../src/schema/cost.js';
 import { schema } from '../../src/schema/index.js';
 import { checkQueryLimits, measureOperation, type QueryLimits } from '../../src/server/queryCost.js';
 
 const operation = (name: string) => readFileSync(new URL(`../../schema/operations/${name}.graphql`, import.meta.url), 'utf8');
 const defaults = parseConfig({ registries: [{ name: 'local', url: 'http://127.0.0.1:5000' }] }).limits;
 
-function measure(source: string, variables: Record<string, unknown> = {}, registries = 1) {
-  const measured = measureOperation(schema, parse(source), { variables, registries });
+/** A gateway that has seen nothing: typical sizes, full catalog pages, nothing cached, manifests of unknown kind. */
+const cold: SizeEstimates = new ObservedSizes();
+
+function measure(source: string, variables: Record<string, unknown> = {}, registries = 1, sizes: SizeEstimates = cold) {
+  const measured = measureOperation(schema, parse(source), { variables, registries, sizes });
   if (!measured) throw new Error('not measurable');
   return measured;
 }
 
-const costOf = (source: string, variables?: Record<string, unknown>) => measure(source, variables).cost;
+const costOf = (source: string, variables?: Record<string, unknown>, sizes?: SizeEstimates) => measure(source, variables, 1, sizes).cost;
 
 function refusal(source: string, variables: Record<string, unknown> = {}, limits: QueryLimits = defaults) {
-  return checkQueryLimits(schema, parse(source), limits, { variables, registries: 1 });
+  return checkQueryLimits(schema, parse(source), limits, { variables, registries: 1, sizes: cold });
 }
 
-/** Per tag of the dashboard: its manifest, then a config (image) or the children (index), whichever costs more. */
+const ESTIMATED_INDEX_ENTRIES = TYPICAL_INDEX_ENTRIES;
+const ESTIMATED_LAYERS = TYPICAL_LAYERS_PER_IMAGE;
+const tagsOnPage = (first: number) => Math.min(first, TYPICAL_TAGS_PER_REPOSITORY);
+
+/** Per tag of the dashboard, cold: its manifest, then a config (image) or the children (index), whichever costs more. */
 const DASHBOARD_PER_TAG = 1 + Math.max(1, ESTIMATED_INDEX_ENTRIES);
 
 const THOUSAND_BY_THOUSAND_WITH_CONFIGS = `{
@@ -32,13 +45,44 @@ const THOUSAND_BY_THOUSAND_WITH_CONFIGS = `{
   }
 }`;
 
+/** What a gateway may have seen: the catalog's size, tag lists, index entries and layers, the share of images, what is cached. */
+function seen({
+  repositories = Number.POSITIVE_INFINITY,
+  tags = TYPICAL_TAGS_PER_REPOSITORY,
+  entries = TYPICAL_INDEX_ENTRIES,
+  layers = TYPICAL_LAYERS_PER_IMAGE,
+  imageShare = undefined as number | undefined,
+  uncached = 1,
+}): SizeEstimates {
+  return {
+    repositoriesOnPage: (first) => Math.min(first, repositories),
+    tagsOnPage: (first) => Math.min(first, tags),
+    tagsPerRepository: () => tags,
+    entriesPerIndex: () => entries,
+    layersPerImage: () => layers,
+    imageShare: () => imageShare,
+    uncachedShare: () => uncached,
+  };
+}
+
 describe('the dashboard query', () => {
   it('costs a ping, a catalog page, a tag list per repository and, per tag, its manifest and the costlier of a config and index children', () => {
-    expect(costOf(operation('Dashboard'), { repositories: 100, tags: 100 })).toBe(2 + 100 * (1 + 100 * DASHBOARD_PER_TAG));
+    expect(costOf(operation('Dashboard'), { repositories: 100, tags: 100 })).toBe(2 + 100 * (1 + tagsOnPage(100) * DASHBOARD_PER_TAG));
   });
 
   it("takes the operation's variable defaults (50 repositories, 20 tags)", () => {
-    expect(costOf(operation('Dashboard'))).toBe(2 + 50 * (1 + 20 * DASHBOARD_PER_TAG));
+    expect(costOf(operation('Dashboard'))).toBe(2 + 50 * (1 + tagsOnPage(20) * DASHBOARD_PER_TAG));
+  });
+
+  it('counts what the gateway has seen: the catalog and tag lists as long as they are, cached content as free', () => {
+    // 22 repositories of 11 tags, 80% of manifests images: per tag its manifest, 0.8 of a config, 0.2 of 3 children.
+    const small = seen({ repositories: 22, tags: 11, entries: 3, imageShare: 0.8 });
+    expect(costOf(operation('Dashboard'), { repositories: 100, tags: 100 }, small)).toBe(
+      Math.ceil(2 + 22 * (1 + 11 * (1 + 0.8 + 0.2 * 3))),
+    );
+    // Warm, as in the benchmark: 50 repositories of 20 tags, everything by digest cached: a HEAD per tag.
+    const warm = seen({ repositories: 50, tags: 20, imageShare: 0.7, uncached: 0 });
+    expect(costOf(operation('Dashboard'), {}, warm)).toBe(2 + 50 * (1 + 20));
   });
 
   it('is allowed by default over 100 repositories x 100 tags', () => {
@@ -51,21 +95,28 @@ describe('the dashboard query', () => {
 });
 
 describe('page sizes and list lengths multiply', () => {
-  it('1,000 repositories x 1,000 tags x their configs is refused by default, naming the estimate and the budget', () => {
+  it('1,000 repositories x 1,000 tags x their configs, on a registry seen to be that large, is refused, naming the estimate and the budget', () => {
+    const large = seen({ tags: 5000 });
     // Two catalog pages (1,001 names), then per repository its tag list and per tag a manifest and a config.
     const estimate = 2 + 1000 * (1 + 1000 * 2);
-    expect(costOf(THOUSAND_BY_THOUSAND_WITH_CONFIGS)).toBe(estimate);
-    const error = refusal(THOUSAND_BY_THOUSAND_WITH_CONFIGS);
+    expect(costOf(THOUSAND_BY_THOUSAND_WITH_CONFIGS, {}, large)).toBe(estimate);
+    const error = checkQueryLimits(schema, parse(THOUSAND_BY_THOUSAND_WITH_CONFIGS), defaults, { registries: 1, sizes: large });
     expect(error?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', estimatedCalls: estimate, budget: defaults.maxQueryCost });
     expect(error?.message).toContain(String(estimate));
     expect(error?.message).toContain(String(defaults.maxQueryCost));
   });
 
+  it('takes tag pages as typical on a gateway that has seen no tag list yet, and refuses nothing a typical registry answers', () => {
+    expect(costOf(THOUSAND_BY_THOUSAND_WITH_CONFIGS)).toBe(2 + 1000 * (1 + TYPICAL_TAGS_PER_REPOSITORY * 2));
+    expect(refusal(THOUSAND_BY_THOUSAND_WITH_CONFIGS)).toBeUndefined();
+  });
+
   it('uses the default page sizes when first is absent, and the maximum when first is above it', () => {
     const tagNames = (repositories: string, tags: string) =>
       `{ registry { repositories${repositories} { edges { node { tags${tags} { edges { node { digest } } } } } } } }`;
-    expect(costOf(tagNames('', ''))).toBe(1 + 100 * (1 + 100));
-    expect(costOf(tagNames('(first: 5000)', '(first: 5000)'))).toBe(2 + 1000 * (1 + 1000));
+    const everything = seen({ tags: 5000 });
+    expect(costOf(tagNames('', ''), {}, everything)).toBe(1 + 100 * (1 + 100));
+    expect(costOf(tagNames('(first: 5000)', '(first: 5000)'), {}, everything)).toBe(2 + 1000 * (1 + 1000));
   });
 
   it('counts one catalog call per page of up to 1,000 names, one more than asked', () => {
@@ -73,11 +124,14 @@ describe('page sizes and list lengths multiply', () => {
     expect(costOf('{ registry { repositories(first: 1000) { edges { cursor } } } }')).toBe(2);
   });
 
-  it('estimates the layers of an image and the entries of an index', () => {
-    expect(costOf('{ manifest(reference: "a:b") { ... on ImageManifest { layers { blob { size } } } } }')).toBe(1 + ESTIMATED_LAYERS);
-    expect(costOf('{ manifest(reference: "a:b") { ... on ImageIndex { manifests { manifest { digest } } } } }')).toBe(
-      1 + ESTIMATED_INDEX_ENTRIES,
-    );
+  it('estimates the layers of an image and the entries of an index, as typical or as seen', () => {
+    const layers = '{ manifest(reference: "a:b") { ... on ImageManifest { layers { blob { size } } } } }';
+    const children = '{ manifest(reference: "a:b") { ... on ImageIndex { manifests { manifest { digest } } } } }';
+    expect(costOf(layers)).toBe(1 + ESTIMATED_LAYERS);
+    expect(costOf(children)).toBe(1 + ESTIMATED_INDEX_ENTRIES);
+    expect(costOf(layers, {}, seen({ layers: 3 }))).toBe(1 + 3);
+    // Children by digest that are cached cost nothing.
+    expect(costOf(children, {}, seen({ entries: 6, uncached: 0 }))).toBe(1);
   });
 
   it('resolves registries once per configured registry', () => {
@@ -88,7 +142,7 @@ describe('page sizes and list lengths multiply', () => {
 
 describe('fields that load the same thing', () => {
   it('count it once per object: a tag list, a tag manifest, an image config', () => {
-    expect(costOf('{ repository(name: "a") { tagCount tags(first: 10) { totalCount } tag(name: "x") { name } } }')).toBe(1 + 1);
+    expect(costOf('{ repository(name: "a") { tagCount tags(first: 10) { totalCount } } }')).toBe(1 + 1);
     expect(costOf('{ repository(name: "a") { tags(first: 10) { edges { node { digest manifest { digest } } } } } }')).toBe(2 + 10);
     expect(costOf('{ manifest(reference: "a:b") { ... on ImageManifest { image { created } platform { os } } } }')).toBe(2);
   });
@@ -104,37 +158,50 @@ describe('fields that load the same thing', () => {
   it('aliased, resolve again', () => {
     expect(costOf('{ a: manifest(reference: "a:b") { digest } b: manifest(reference: "a:c") { digest } }')).toBe(2);
   });
+
+  it('a single tag is one HEAD, whatever the length of the tag list', () => {
+    expect(costOf('{ repository(name: "a") { tag(name: "x") { name } } }', {}, seen({ tags: 100_000 }))).toBe(1 + 1);
+  });
 });
 
 describe('a selection on an interface', () => {
-  it('costs as much as its costliest implementation', () => {
+  const query = '{ manifest(reference: "a:b") { totalSize ... on ImageManifest { image { created } } } }';
+
+  it('costs as much as its costliest implementation while no manifest has been seen', () => {
     // An image: its config; an index: its children for the size.
-    const query = '{ manifest(reference: "a:b") { totalSize ... on ImageManifest { image { created } } } }';
     expect(costOf(query)).toBe(1 + Math.max(1, ESTIMATED_INDEX_ENTRIES));
     expect(costOf('{ manifest(reference: "a:b") { ... on ImageManifest { totalSize image { created } } } }')).toBe(1 + 1);
   });
 
+  it('costs its implementations in the proportions seen: images and indexes', () => {
+    expect(costOf(query, {}, seen({ imageShare: 0.75 }))).toBe(Math.ceil(1 + 0.75 * 1 + 0.25 * ESTIMATED_INDEX_ENTRIES));
+  });
+
   it('node(id) costs its lookup and its costliest type', () => {
-    const query = `query ($id: ID!) { node(id: $id) { ... on Repository { tags(first: 5) { edges { node { digest } } } } ... on Blob { size } } }`;
-    expect(costOf(query, { id: 'x' })).toBe(1 + 1 + 5);
+    const nodeQuery = `query ($id: ID!) { node(id: $id) { ... on Repository { tags(first: 5) { edges { node { digest } } } } ... on Blob { size } } }`;
+    expect(costOf(nodeQuery, { id: 'x' })).toBe(1 + 1 + 5);
   });
 });
 
 describe('orders and fields that read every tag', () => {
-  it('CREATED_DESC dates every tag of the repository, up to the maximum tag count', () => {
-    const query = (order: string) => `{ repository(name: "a") { tags(first: 10, orderBy: ${order}) { edges { node { name } } } } }`;
+  const query = (order: string) => `{ repository(name: "a") { tags(first: 10, orderBy: ${order}) { edges { node { name } } } } }`;
+
+  it('CREATED_DESC dates every tag of the repository: a HEAD each, and a manifest and config each when not dated before', () => {
     expect(costOf(query('NAME_ASC'))).toBe(1 + 1);
-    expect(costOf(query('CREATED_DESC'))).toBe(1 + 1 + 1000 * 3);
+    expect(costOf(query('CREATED_DESC'))).toBe(1 + 1 + TYPICAL_TAGS_PER_REPOSITORY * 3);
+    expect(costOf(query('CREATED_DESC'), {}, seen({ tags: 5000 }))).toBe(1 + 1 + 5000 * 3);
+    expect(costOf(query('CREATED_DESC'), {}, seen({ tags: 5000, uncached: 0 }))).toBe(1 + 1 + 5000);
     expect(refusal(query('CREATED_DESC'))).toBeUndefined();
   });
 
   it('Manifest.tags reads the tag list and every tag', () => {
-    expect(costOf('{ manifest(reference: "a:b") { tags } }')).toBe(1 + 1 + 1000);
+    expect(costOf('{ manifest(reference: "a:b") { tags } }')).toBe(1 + 1 + TYPICAL_TAGS_PER_REPOSITORY);
+    expect(costOf('{ manifest(reference: "a:b") { tags } }', {}, seen({ tags: 1000 }))).toBe(1 + 1 + 1000);
   });
 
   it('sizes of a whole page of 1,000 tags are allowed', () => {
-    const query = '{ repository(name: "a") { tags(first: 1000) { edges { node { manifest { totalSize } } } } } }';
-    expect(refusal(query)).toBeUndefined();
+    const sizes = '{ repository(name: "a") { tags(first: 1000) { edges { node { manifest { totalSize } } } } } }';
+    expect(checkQueryLimits(schema, parse(sizes), defaults, { registries: 1, sizes: seen({ tags: 1000 }) })).toBeUndefined();
   });
 });
 
@@ -145,6 +212,7 @@ describe('directives and variables', () => {
     }`;
     expect(costOf(query, { withSizes: false })).toBe(1 + 1);
     expect(costOf(query, { withSizes: true })).toBe(1 + 1 + 10 * (1 + ESTIMATED_INDEX_ENTRIES));
+    expect(costOf(query, { withSizes: true }, seen({ uncached: 0 }))).toBe(1 + 1 + 10);
   });
 
   it('measures nothing when the variables do not coerce (execution reports it)', () => {
@@ -152,6 +220,7 @@ describe('directives and variables', () => {
       measureOperation(schema, parse('query ($n: Int) { registry { repositories(first: $n) { edges { cursor } } } }'), {
         variables: { n: 'many' },
         registries: 1,
+        sizes: cold,
       }),
     ).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import type { RequestAccess } from '../../access.js';
 import type { ManifestKey } from '../../loaders/loaders.js';
 import { RegistryError, isRegistryError } from '../../registry/errors.js';
 import { isDigest } from '../../registry/reference.js';
+import { quote } from '../../util/quote.js';
 import { badInput, notFound } from '../errors.js';
 import type { Manifests } from '../manifests.js';
 import type { Reads } from '../reads.js';
@@ -72,8 +73,8 @@ export class Writes {
    * keepManifest. Other tags on the digest stay.
    */
   async deleteTag(request: DeleteTagRequest): Promise<DeleteTagResult> {
-    const registry = this.registries.get(request.registry);
-    const name = registry.config.name;
+    const name = this.registries.get(request.registry).config.name;
+    const client = this.reads.client(name);
     const { repository, tag } = request;
     const current = await this.loadForWrite({ registry: name, repository, reference: tag }, `${repository} has no tag "${tag}"`);
     const digest = current.manifest.digest;
@@ -85,8 +86,8 @@ export class Writes {
     const dryRun = request.dryRun ?? false;
     if (!dryRun) {
       await explainingRefusals(async () => {
-        if (manifestDeleted) await registry.client.manifestDelete(repository, digest);
-        else await removeTag(registry.client, repository, tag, current.manifest);
+        if (manifestDeleted) await client.manifestDelete(repository, digest);
+        else await removeTag(client, repository, tag, current.manifest);
       });
       this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
     }
@@ -95,22 +96,22 @@ export class Writes {
 
   /** Deletes a manifest by digest, and with it every tag that points at it (found before deleting). */
   async deleteManifest(request: DeleteManifestRequest): Promise<DeleteManifestResult> {
-    const registry = this.registries.get(request.registry);
-    const name = registry.config.name;
+    const name = this.registries.get(request.registry).config.name;
+    const client = this.reads.client(name);
     const { repository, digest } = request;
     if (!isDigest(digest)) {
-      throw badInput(`deleteManifest takes a digest, and "${digest}" is a tag: use deleteTag to remove one tag`);
+      throw badInput(`deleteManifest takes a digest, and ${quote(digest)} is a tag: use deleteTag to remove one tag`);
     }
     const missing = `${repository} has no manifest ${digest}`;
     // A HEAD, because the content cache knows what the digest holds but not whether it still exists.
-    await registry.client.manifestHead(repository, digest).catch((error: unknown) => {
+    await client.manifestHead(repository, digest).catch((error: unknown) => {
       throw isRegistryError(error, 'NOT_FOUND') ? notFound(missing) : error;
     });
     const manifest = await this.loadForWrite({ registry: name, repository, reference: digest }, missing);
     const removedTags = await this.manifests.tagsPointingAt(manifest, { strict: true });
     const dryRun = request.dryRun ?? false;
     if (!dryRun) {
-      await explainingRefusals(() => registry.client.manifestDelete(repository, digest));
+      await explainingRefusals(() => client.manifestDelete(repository, digest));
       this.reads.forget({ registry: name, repository, tags: removedTags, deletedDigests: [digest] });
     }
     return { digest, removedTags, dryRun };
@@ -121,8 +122,8 @@ export class Writes {
    * so the digest is the source's; from another repository, its content is copied first.
    */
   async tagManifest(request: TagManifestRequest): Promise<Tag> {
-    const registry = this.registries.get(request.registry);
-    const name = registry.config.name;
+    const name = this.registries.get(request.registry).config.name;
+    const client = this.reads.client(name);
     const { repository, tag } = request;
     const fromRepository = request.sourceRepository ?? repository;
     const { manifest } = await this.loadForWrite(
@@ -130,8 +131,8 @@ export class Writes {
       `${fromRepository} has no manifest "${request.source}"`,
     );
     await explainingRefusals(async () => {
-      if (fromRepository !== repository) await copyManifestContent(registry.client, manifest, { fromRepository, repository });
-      const stored = await registry.client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
+      if (fromRepository !== repository) await copyManifestContent(client, manifest, { fromRepository, repository });
+      const stored = await client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
       if (stored !== manifest.digest) {
         throw new RegistryError({
           kind: 'PROTOCOL',

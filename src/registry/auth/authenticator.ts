@@ -6,6 +6,7 @@
  * scope set until shortly before it expires.
  */
 import { RegistryError } from '../errors.js';
+import type { CallContext } from '../types.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import type { Credentials } from './credentials.js';
 import { type Scope, coversScopes, formatScope, mergeScopes, parseScopeList, scopesKey } from './scope.js';
@@ -18,8 +19,11 @@ export interface Authorization {
   token?: CachedToken;
 }
 
-/** The token server's answer, fetched by the transport (so it is counted, bounded and timed like every request). */
-export type FetchToken = (url: URL, headers: Record<string, string>) => Promise<{ body: Buffer; url: string }>;
+/**
+ * The token server's answer, fetched by the transport (so it is counted, bounded and timed like
+ * every request), for the operation whose request needed the token.
+ */
+export type FetchToken = (url: URL, headers: Record<string, string>, context: CallContext) => Promise<{ body: Buffer; url: string }>;
 
 export interface AuthenticatorOptions {
   /** Base URL of the registry: decides whether a token realm may receive the credentials. */
@@ -56,10 +60,10 @@ export class Authenticator {
    * challenged once; then the credentials (Basic) or a token for the scopes (Bearer), fetched
    * now when none is cached, which saves the round trip of a 401.
    */
-  async authorize(scopes: Scope[]): Promise<Authorization | undefined> {
+  async authorize(scopes: Scope[], context: CallContext = {}): Promise<Authorization | undefined> {
     const learned = this.learned;
     if (learned?.scheme === 'basic') return this.basic();
-    if (learned?.scheme === 'bearer') return this.bearer(learned, scopes, scopes);
+    if (learned?.scheme === 'bearer') return this.bearer(learned, scopes, scopes, context);
     return undefined;
   }
 
@@ -67,7 +71,12 @@ export class Authenticator {
    * What to retry with after the registry answered 401 with these challenges, or undefined when
    * nothing better than what was sent can be tried.
    */
-  async answer(header: ChallengeHeader, scopes: Scope[], sent: Authorization | undefined): Promise<Authorization | undefined> {
+  async answer(
+    header: ChallengeHeader,
+    scopes: Scope[],
+    sent: Authorization | undefined,
+    context: CallContext = {},
+  ): Promise<Authorization | undefined> {
     const challenges = parseChallenges(header);
     const bearer = challenges.find((challenge) => challenge.scheme === 'bearer' && challenge.params.realm !== undefined);
     if (bearer) {
@@ -77,7 +86,7 @@ export class Authenticator {
       // The token server was asked for all of it already and granted less: asking again changes nothing.
       const deniedAlready = sent?.token && bearer.params.error === 'insufficient_scope' && coversScopes(sent.token.requested, needed);
       if (deniedAlready) return undefined;
-      return this.bearer(learned, scopes, needed);
+      return this.bearer(learned, scopes, needed, context);
     }
     const basic = challenges.some((challenge) => challenge.scheme === 'basic');
     if (basic && this.credentials && sent === undefined) {
@@ -137,19 +146,37 @@ export class Authenticator {
   }
 
   /** A token for scopes (the cache key), asked for with needed (scopes plus what a challenge added). */
-  private async bearer(learned: Learned & { scheme: 'bearer' }, scopes: Scope[], needed: Scope[]): Promise<Authorization> {
-    const token = await this.tokens.obtain(scopesKey(scopes), () => this.requestToken(learned, needed));
+  private async bearer(
+    learned: Learned & { scheme: 'bearer' },
+    scopes: Scope[],
+    needed: Scope[],
+    context: CallContext,
+  ): Promise<Authorization> {
+    const obtain = () => this.tokens.obtain(scopesKey(scopes), () => this.requestToken(learned, needed, context));
+    let token: CachedToken;
+    try {
+      token = await obtain();
+    } catch (error) {
+      // Not the registry's failure but the refusal of the operation that asked first (its call
+      // budget, its cancellation): this operation asks for itself.
+      if (error instanceof RegistryError) throw error;
+      token = await obtain();
+    }
     return { header: `Bearer ${token.token}`, token };
   }
 
-  private async requestToken({ realm, service }: Learned & { scheme: 'bearer' }, scopes: Scope[]): Promise<CachedToken> {
+  private async requestToken(
+    { realm, service }: Learned & { scheme: 'bearer' },
+    scopes: Scope[],
+    context: CallContext,
+  ): Promise<CachedToken> {
     const url = new URL(realm);
     if (service !== undefined) url.searchParams.set('service', service);
     for (const scope of scopes) url.searchParams.append('scope', formatScope(scope));
     const headers: Record<string, string> = this.credentials ? { authorization: this.credentials.basicAuthorization() } : {};
     let response: Awaited<ReturnType<FetchToken>>;
     try {
-      response = await this.fetchToken(url, headers);
+      response = await this.fetchToken(url, headers, context);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       const who = this.credentials ? `with the credentials from ${this.credentials.source}` : 'without credentials';
@@ -172,6 +199,8 @@ function withMessage(error: RegistryError, message: string, kind = error.kind): 
     url: error.url,
     status: error.status,
     registryErrors: error.registryErrors,
+    retryAfterMs: error.retryAfterMs,
+    timedOut: error.timedOut,
     cause: error.cause,
   });
 }

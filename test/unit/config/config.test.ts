@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../../src/config/commandLine.js';
 import { ConfigError, DEFAULT_REGISTRY_URL, loadConfig } from '../../../src/config/index.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
 
 function configFile(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'regql-config-')), 'config.yaml');
@@ -14,15 +15,23 @@ function configFile(content: string): string {
 describe('loadConfig', () => {
   it('targets the local registry with defaults when nothing is given', () => {
     const config = loadConfig({ argv: [], env: {} });
-    expect(config.registries).toEqual([{ name: 'default', url: DEFAULT_REGISTRY_URL, concurrency: 16, timeoutMs: 30_000 }]);
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(config.registries).toEqual([
+      { name: 'default', url: DEFAULT_REGISTRY_URL, concurrency: 16, timeoutMs: 30_000, retry: DEFAULT_RETRY_POLICY },
+    ]);
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      maxRequestBytes: 1024 * 1024,
+      cors: { origins: [], credentials: false },
+    });
+    expect(config.limits).toMatchObject({ maxQueryCost: 100_000, maxQueryMs: 60_000, maxListPages: 1000, maxListBytes: 64 * 1024 * 1024 });
     expect(config.cache.maxBytes).toBe(64 * 1024 * 1024);
   });
 
   it('takes REGISTRY_URL, PORT and HOST from the environment', () => {
     const config = loadConfig({ argv: [], env: { REGISTRY_URL: 'http://127.0.0.1:5001/', PORT: '4100', HOST: '0.0.0.0' } });
     expect(config.registries[0]!.url).toBe('http://127.0.0.1:5001');
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 4100 });
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 4100 });
   });
 
   it('reads several registries from --config, the first being the default', () => {

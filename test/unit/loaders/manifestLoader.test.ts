@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCache } from '../../../src/loaders/contentCache.js';
 import { createLoaders } from '../../../src/loaders/loaders.js';
+import { ObservedSizes } from '../../../src/loaders/observedSizes.js';
 import { sampleContent, type SampleManifest } from '../../../fixtures/content/sampleContent.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 import type { RegistryClient } from '../../../src/registry/client.js';
 import type { FetchedManifest } from '../../../src/registry/types.js';
-import type { RegistrySet } from '../../../src/registries.js';
 
 /**
  * The order in which a registry answers decides whether a manifest asked for by digest is
@@ -43,21 +43,21 @@ function heldRegistry() {
       return fetched(manifest);
     },
   } as unknown as RegistryClient;
-  const registries = { find: () => ({ client }) } as unknown as RegistrySet;
+
   const release = async (reference: string) => {
     for (let tick = 0; tick < 10 && !held.has(reference); tick++) await new Promise((resolve) => setImmediate(resolve));
     held.get(reference)!();
     held.delete(reference);
   };
-  return { registries, requests, release };
+  return { client, requests, release };
 }
 
 const key = (reference: string) => ({ registry: 'local', repository: 'team/api', reference });
 
 describe('manifests by digest while tags are loading', () => {
   it('wait for the tag that brings the same manifest instead of fetching it again', async () => {
-    const { registries, requests, release } = heldRegistry();
-    const loaders = createLoaders(registries, new ContentCache(1024 * 1024));
+    const { client, requests, release } = heldRegistry();
+    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
     const listLoad = loaders.manifests.load(key('multi'));
     const v2Load = loaders.manifests.load(key('v2'));
     await release('multi');
@@ -72,8 +72,8 @@ describe('manifests by digest while tags are loading', () => {
   });
 
   it('fetch by digest what no tag brought, once the tags are in', async () => {
-    const { registries, requests, release } = heldRegistry();
-    const loaders = createLoaders(registries, new ContentCache(1024 * 1024));
+    const { client, requests, release } = heldRegistry();
+    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
     const v2Load = loaders.manifests.load(key('v2'));
     const child = loaders.manifests.load(key(arm64.digest));
     await new Promise((resolve) => setImmediate(resolve));
@@ -86,8 +86,8 @@ describe('manifests by digest while tags are loading', () => {
   });
 
   it('go ahead when the tag they waited for fails', async () => {
-    const { registries, requests, release } = heldRegistry();
-    const loaders = createLoaders(registries, new ContentCache(1024 * 1024));
+    const { client, requests, release } = heldRegistry();
+    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
     const gone = loaders.manifests.load(key('gone'));
     const child = loaders.manifests.load(key(list.digest));
     await release('gone');
