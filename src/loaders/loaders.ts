@@ -42,6 +42,12 @@ export function createLoaders(clientOf: (registry: string) => RegistryClient, ca
   /** Whether this request reads the repository's tag list anyway, so that a tag can be looked up there for free. */
   const hasTagList = (key: RepositoryKey) => listsAsked.has(repositoryCacheKey(key));
 
+  /** Whether the repository exists: from its tag list when this request reads it anyway, else one small probe. */
+  const repositories = loaderOf<RepositoryKey, boolean>(async (key) => {
+    if (hasTagList(key)) return (await nullIfNotFound(tags.load(key))) !== null;
+    return clientOf(key.registry).repositoryExists(key.repository);
+  }, repositoryCacheKey);
+
   /** What a tag points at now, by HEAD; null when the repository has no such tag. */
   const tagHeads = loaderOf<ManifestKey, ManifestHeadResult | null>(
     ({ registry, repository, reference }) => nullIfNotFound(clientOf(registry).manifestHead(repository, reference)),
@@ -132,7 +138,7 @@ export function createLoaders(clientOf: (registry: string) => RegistryClient, ca
     digestCacheKey,
   );
 
-  return { status, tags, hasTagList, tagHeads, manifests, configs, blobs };
+  return { status, tags, hasTagList, repositories, tagHeads, manifests, configs, blobs };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -27,6 +27,8 @@ class KeyedMean {
   }
 
   set(key: string, value: number): void {
+    // lru-cache does not dispose a value overwritten by an equal one: take the old one out first.
+    this.values.delete(key);
     this.values.set(key, value);
     this.sum += value;
   }

@@ -17,8 +17,11 @@ export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNSUPPORTED' | 
 export class GatewayError extends Error {
   override name = 'GatewayError';
   constructor(
-    readonly code: GatewayErrorCode,
+    /** A GatewayErrorCode, or the code of the registry failure behind it (UPSTREAM_UNAVAILABLE, ...). */
+    readonly code: string,
     message: string,
+    /** More for extensions: what holds after an interrupted write, say. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

@@ -19,10 +19,17 @@ const CURSOR_KIND = 'repository';
 export class Repositories {
   constructor(private readonly reads: Reads) {}
 
-  /** The repository when the registry knows it (its tag list answers), else null. */
-  async find(registry: string, name: string): Promise<Repository | null> {
-    const tags = await nullIfNotFound(this.reads.loaders.tags.load({ registry, repository: name }));
-    return tags === null ? null : { registry, name };
+  /**
+   * The repository when the registry knows it, else null. `withTagList`: the caller is going to
+   * read its tag list anyway, which then answers the question too; otherwise a probe that reads
+   * at most one name where the registry pages tag lists.
+   */
+  async find(registry: string, name: string, { withTagList = false }: { withTagList?: boolean } = {}): Promise<Repository | null> {
+    const key = { registry, repository: name };
+    const exists = withTagList
+      ? (await nullIfNotFound(this.reads.loaders.tags.load(key))) !== null
+      : await this.reads.loaders.repositories.load(key);
+    return exists ? { registry, name } : null;
   }
 
   /** Names in lexical order, from the catalog or the list configured for the registry. */

@@ -8,7 +8,7 @@ import { manifestGet, manifestHead } from './manifest.js';
 import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
 import type { RetryPolicy } from './retry.js';
-import { DEFAULT_LIST_LIMITS, type ListLimits, tagsList } from './tags.js';
+import { DEFAULT_LIST_LIMITS, type ListLimits, repositoryExists, tagsList } from './tags.js';
 import { type RequestSender, Transport } from './transport.js';
 import type {
   BlobHeadResult,
@@ -120,6 +120,11 @@ export class RegistryClient {
    */
   tagsList(repository: string): Promise<string[]> {
     return tagsList(this.sender, repository, this.listLimits);
+  }
+
+  /** Whether the registry knows the repository, without reading its whole tag list where the registry pages it. */
+  repositoryExists(repository: string): Promise<boolean> {
+    return repositoryExists(this.sender, repository);
   }
 
   /** GET with the four Accept types; verified against the digest when reference is a digest. */

@@ -48,6 +48,12 @@ export interface RegistryErrorInit {
   retryAfterMs?: number;
   /** The request got no complete answer within its deadline. */
   timedOut?: boolean;
+  /**
+   * Whether the registry may have carried the request out although it failed: it was sent and no
+   * answer came back (to this attempt or an earlier one). false when the registry answered with a
+   * refusal, or when no connection could be made, so a write it carried did not happen.
+   */
+  maybeApplied?: boolean;
   cause?: unknown;
 }
 
@@ -59,6 +65,7 @@ export class RegistryError extends Error {
   readonly registryErrors: RegistryErrorCode[];
   readonly retryAfterMs: number | undefined;
   readonly timedOut: boolean;
+  readonly maybeApplied: boolean;
 
   constructor(init: RegistryErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -70,6 +77,7 @@ export class RegistryError extends Error {
     this.registryErrors = init.registryErrors ?? [];
     this.retryAfterMs = init.retryAfterMs;
     this.timedOut = init.timedOut ?? false;
+    this.maybeApplied = init.maybeApplied ?? false;
   }
 }
 
@@ -77,8 +85,8 @@ export function isRegistryError(error: unknown, kind?: RegistryErrorKind): error
   return error instanceof RegistryError && (kind === undefined || error.kind === kind);
 }
 
-/** The same failure told differently (with context or advice); kind, status and codes are kept. */
-export function rephrased(error: RegistryError, message: string): RegistryError {
+/** The same failure with some of its facts changed: told differently (with context or advice), or of another kind. */
+export function rephrased(error: RegistryError, message: string, changes: Partial<RegistryErrorInit> = {}): RegistryError {
   return new RegistryError({
     kind: error.kind,
     message,
@@ -88,6 +96,9 @@ export function rephrased(error: RegistryError, message: string): RegistryError 
     registryErrors: error.registryErrors,
     retryAfterMs: error.retryAfterMs,
     timedOut: error.timedOut,
+    maybeApplied: error.maybeApplied,
+    cause: error.cause,
+    ...changes,
   });
 }
 

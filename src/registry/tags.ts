@@ -1,4 +1,4 @@
-import { RegistryError } from './errors.js';
+import { RegistryError, isRegistryError } from './errors.js';
 import { LIST_PAGE_MAX_BYTES, listField, nextPagePath } from './pagination.js';
 import { assertRepositoryName } from './reference.js';
 import { protocolError } from './responses.js';
@@ -48,4 +48,20 @@ export async function tagsList(transport: RequestSender, repository: string, lim
     }
   }
   return tags;
+}
+
+/**
+ * Whether the registry knows the repository: GET /v2/<name>/tags/list?n=1, one name at most where
+ * the registry pages tag lists (distribution 2.8 sends them all: the body is read within the
+ * page bound and dropped). NAME_UNKNOWN (404) is false.
+ */
+export async function repositoryExists(transport: RequestSender, repository: string): Promise<boolean> {
+  assertRepositoryName(repository);
+  try {
+    await transport.send({ kind: 'tags', method: 'GET', target: `/v2/${repository}/tags/list?n=1`, maxBodyBytes: LIST_PAGE_MAX_BYTES });
+    return true;
+  } catch (error) {
+    if (isRegistryError(error, 'NOT_FOUND')) return false;
+    throw error;
+  }
 }

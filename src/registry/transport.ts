@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, Pool, type Dispatcher } from 'undici';
-import { RegistryError, describeRequest, redactPath } from './errors.js';
+import { RegistryError, describeRequest, redactPath, rephrased } from './errors.js';
 import { responseError } from './responses.js';
 import { Authenticator, type Authorization } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
@@ -166,13 +166,16 @@ export class Transport implements RequestSender {
   private async withRetries<T>(request: TransportRequest, context: CallContext, attempt: () => Promise<T>): Promise<T> {
     const repeatable = request.method === 'GET' || request.method === 'HEAD' || request.repeatable === true;
     let waited = 0;
+    let maybeApplied = false;
     for (let number = 1; ; number++) {
       try {
         return await attempt();
       } catch (error) {
         if (!repeatable || !(error instanceof RegistryError)) throw error;
+        // An earlier attempt that got no answer may have been carried out, whatever the last one got.
+        maybeApplied ||= error.maybeApplied;
         const delay = retryDelay(error, number, waited, this.retry, this.random);
-        if (delay === undefined) throw error;
+        if (delay === undefined) throw maybeApplied && !error.maybeApplied ? rephrased(error, error.message, { maybeApplied }) : error;
         waited += delay;
         await this.clock.sleep(delay, context.signal);
       }
@@ -362,9 +365,18 @@ export class Transport implements RequestSender {
       method,
       url: url.href,
       timedOut,
+      maybeApplied: !isConnectFailure(cause),
       cause,
     });
   }
+}
+
+/** Failures to connect at all: the request was never sent. */
+const CONNECT_FAILURE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function isConnectFailure(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECT_FAILURE_CODES.has(code);
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);

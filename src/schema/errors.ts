@@ -16,7 +16,8 @@ export function toClientError(error: GraphQLError): GraphQLError | undefined {
   if (!original || original === error) return error;
   const withCode = (code: string, extensions: Record<string, unknown> = {}) =>
     new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code, ...extensions } });
-  if (original instanceof GatewayError || original instanceof AccessDeniedError) return withCode(original.code);
+  if (original instanceof GatewayError) return withCode(original.code, { ...original.details });
+  if (original instanceof AccessDeniedError) return withCode(original.code);
   // Scope-auth's own refusal (a subclass of PothosValidationError, so checked before it).
   if (original instanceof ForbiddenError) return withCode('FORBIDDEN');
   // Pothos reports malformed input (a global id that does not decode) with its own GraphQLError subclass.

@@ -7,7 +7,8 @@ import type { RegistryStatus } from '../model/registries.js';
 import { builder } from './builder.js';
 import { cost, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
-import { RepositoryConnectionRef } from './repository.js';
+import { RepositoryConnectionRef, TAG_LIST_FIELDS } from './repository.js';
+import { selectsAny } from './selection.js';
 import { RegistryRef, RepositoryRef } from './refs.js';
 
 const RegistryStatusRef = builder.objectRef<RegistryStatus>('RegistryStatus').implement({
@@ -58,7 +59,8 @@ builder.node(RegistryRef, {
       nullable: true,
       args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
       ...cost({ calls: 1 }),
-      resolve: (registry, args, context) => context.model.repositories.find(registry.config.name, args.name),
+      resolve: (registry, args, context, info) =>
+        context.model.repositories.find(registry.config.name, args.name, { withTagList: selectsAny(info, TAG_LIST_FIELDS) }),
     }),
   }),
 });

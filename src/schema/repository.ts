@@ -7,8 +7,12 @@ import { builder } from './builder.js';
 import { cost, namesDigest, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
+import { selectsAny } from './selection.js';
 import { BlobRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
 import { CREATED_ORDER_UNDATED_CALLS, TagConnectionRef, TagOrderRef } from './tag.js';
+
+/** Fields of a repository that read its whole tag list: when selected, the list also says whether the repository exists. */
+export const TAG_LIST_FIELDS = ['tags', 'tagCount'];
 
 builder.node(RepositoryRef, {
   id: { resolve: (repository) => encodeLocalId(repository.registry, repository.name) },
@@ -79,6 +83,9 @@ builder.queryField('repository', (t) =>
     description: 'A repository, or null when the registry does not know it.',
     ...cost({ calls: 1 }),
     args: { name: t.arg.string({ required: true, ...grammar('repository') }), registry: t.arg.string() },
-    resolve: (_root, args, context) => context.model.repositories.find(context.model.registries.get(args.registry).config.name, args.name),
+    resolve: (_root, args, context, info) =>
+      context.model.repositories.find(context.model.registries.get(args.registry).config.name, args.name, {
+        withTagList: selectsAny(info, TAG_LIST_FIELDS),
+      }),
   }),
 );

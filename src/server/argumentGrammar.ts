@@ -15,11 +15,15 @@ import { checkGrammar } from '../model/grammar.js';
 import { grammarOf } from '../schema/inputs.js';
 import { fieldArguments, operationVariables } from './operationValues.js';
 
+/** Characters a string argument without a grammar of its own may have (a prefix, a cursor, a registry name). */
+export const MAX_STRING_ARGUMENT_LENGTH = 1024;
+
 /**
  * Checks every argument marked with a grammar (repository names, tags, digests, references)
- * in the whole operation before execution starts. Resolvers run parent-first, so a bad tag
- * below `repository(name:)` would otherwise reach the resolver only after the repository had
- * been looked up upstream; here the operation fails with BAD_USER_INPUT and no upstream call.
+ * in the whole operation before execution starts, and the length of every other string
+ * argument. Resolvers run parent-first, so a bad tag below `repository(name:)` would otherwise
+ * reach the resolver only after the repository had been looked up upstream; here the operation
+ * fails with BAD_USER_INPUT and no upstream call, and before any access check.
  */
 export function useArgumentGrammar(): Plugin {
   return {
@@ -49,9 +53,9 @@ function grammarErrors(
       const values = fieldArguments(field, node, coercedVariables);
       if (!values) return;
       for (const argument of field.args) {
-        checkValue(argument.type, grammarOf(argument.extensions), values[argument.name], (error) =>
+        checkValue(argument.name, argument.type, grammarOf(argument.extensions), values[argument.name], (message) =>
           errors.push(
-            new GraphQLError(error.message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } }),
+            new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } }),
           ),
         );
       }
@@ -66,29 +70,34 @@ function grammarErrors(
 
 /** Checks a value, and the fields of input objects (and lists of them) recursively. */
 function checkValue(
+  name: string,
   type: GraphQLInputType,
   kind: ReturnType<typeof grammarOf>,
   value: unknown,
-  report: (error: InvalidReferenceError) => void,
+  report: (message: string) => void,
 ): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    for (const item of value) checkValue(type, kind, item, report);
+    for (const item of value) checkValue(name, type, kind, item, report);
     return;
   }
-  if (kind && typeof value === 'string') {
-    try {
-      checkGrammar(kind, value);
-    } catch (error) {
-      if (error instanceof InvalidReferenceError) report(error);
-      else throw error;
+  if (typeof value === 'string') {
+    if (kind) {
+      try {
+        checkGrammar(kind, value);
+      } catch (error) {
+        if (error instanceof InvalidReferenceError) report(error.message);
+        else throw error;
+      }
+    } else if (value.length > MAX_STRING_ARGUMENT_LENGTH) {
+      report(`${name} is ${value.length} characters long; at most ${MAX_STRING_ARGUMENT_LENGTH} are allowed`);
     }
     return;
   }
   const named = getNamedType(type);
   if (isInputObjectType(named) && typeof value === 'object') {
     for (const field of Object.values(named.getFields())) {
-      checkValue(field.type, grammarOf(field.extensions), (value as Record<string, unknown>)[field.name], report);
+      checkValue(field.name, field.type, grammarOf(field.extensions), (value as Record<string, unknown>)[field.name], report);
     }
   }
 }

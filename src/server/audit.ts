@@ -16,6 +16,8 @@ import { fieldArguments, operationVariables } from './operationValues.js';
 /** The input fields a write names: what the audit line shows of it (never a secret; none of these is one). */
 const AUDITED_INPUT = ['registry', 'repository', 'tag', 'digest', 'source', 'sourceRepository', 'keepManifest', 'dryRun'] as const;
 
+const MAX_LOGGED_LENGTH = 256;
+
 /** Codes that mean the gateway refused the write before it reached the registry. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'QUERY_TOO_COSTLY', 'NOT_FOUND']);
 
@@ -88,11 +90,16 @@ function mutationFields(
         const field = mutationType.getFields()[selection.name.value];
         if (!field) continue;
         const input = (fieldArguments(field, selection, variables)?.input ?? {}) as Record<string, unknown>;
-        const shown = Object.fromEntries(AUDITED_INPUT.filter((key) => input[key] !== undefined).map((key) => [key, input[key]]));
+        const shown = Object.fromEntries(AUDITED_INPUT.filter((key) => input[key] !== undefined).map((key) => [key, bounded(input[key])]));
         writes.push({ responseKey: selection.alias?.value ?? selection.name.value, mutation: field.name, input: shown });
       }
     }
   };
   visit(operation.selectionSet, new Set());
   return writes;
+}
+
+/** A value as the log shows it: input that breaks its grammar may be of any length. */
+function bounded(value: unknown): unknown {
+  return typeof value === 'string' && value.length > MAX_LOGGED_LENGTH ? `${value.slice(0, MAX_LOGGED_LENGTH)}…` : value;
 }

@@ -3,7 +3,7 @@ import { findSampleManifest } from '../../fixtures/content/oracles.js';
 import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import { ManifestDetailsDocument, NodeDocument } from '../generated/graphql.js';
 import type { ImageIndexDocument } from '../../src/registry/types.js';
-import { createTestGateway } from '../support/gateway.js';
+import { countByKind, createTestGateway } from '../support/gateway.js';
 
 const gateway = createTestGateway({ registryUrl: inject('registryUrl') });
 afterAll(() => gateway.close());
@@ -164,5 +164,30 @@ describe('node ids', () => {
     const node = await gateway.execute(NodeDocument, { id: gone });
     expect(node.errors).toBeUndefined();
     expect(node.data!.node).toBeNull();
+  });
+});
+
+describe('one tag', () => {
+  it('is looked up with one HEAD, not by reading the whole tag list', async () => {
+    const counting = createTestGateway({ registryUrl: inject('registryUrl') });
+    try {
+      const found = await counting.query<any>('{ repository(name: "team/app") { tag(name: "2.0.0") { name } } }');
+      expect(found.data.repository.tag).toEqual({ name: '2.0.0' });
+      const missing = await counting.query<any>('{ repository(name: "team/app") { tag(name: "9.9.9") { name } } }');
+      expect(missing.data.repository.tag).toBeNull();
+      const calls = counting.takeUpstream().map(({ method, kind, path }) => `${method} ${kind} ${path}`);
+      // Each query: the repository (its tag list says it exists), then the tag's HEAD.
+      expect(calls.filter((call) => call.startsWith('HEAD manifest'))).toEqual([
+        'HEAD manifest /v2/team/app/manifests/2.0.0',
+        'HEAD manifest /v2/team/app/manifests/9.9.9',
+      ]);
+      const byNode = await counting.query<any>(
+        `{ node(id: "${Buffer.from('Tag:["local","team/app","dev"]').toString('base64')}") { ... on Tag { name } } }`,
+      );
+      expect(byNode.data.node).toEqual({ name: 'dev' });
+      expect(countByKind(counting.takeUpstream())).toEqual({ 'HEAD manifest': 1 });
+    } finally {
+      await counting.close();
+    }
   });
 });

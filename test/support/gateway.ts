@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type FormattedExecutionResult } from 'graphql';
+import type { Logger } from 'pino';
 import { parseConfig, type GatewayConfigInput } from '../../src/config/index.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { createGatewayApp } from '../../src/server/app.js';
@@ -8,17 +9,20 @@ export interface TestGatewayOptions {
   registryUrl: string;
   /** Overrides merged into the configuration. */
   config?: Partial<GatewayConfigInput>;
+  /** Where the gateway logs; default: nowhere. */
+  logger?: Logger;
 }
 
 /**
  * The gateway app driven through yoga.fetch (HTTP semantics, no port), with every upstream
  * request recorded at the transport so tests can count them.
  */
-export function createTestGateway({ registryUrl, config }: TestGatewayOptions) {
+export function createTestGateway({ registryUrl, config, logger }: TestGatewayOptions) {
   const upstream: UpstreamRequestEvent[] = [];
   const app = createGatewayApp({
     config: parseConfig({ registries: [{ name: 'local', url: registryUrl }], ...config }),
     onUpstreamRequest: (event) => upstream.push(event),
+    logger,
   });
 
   async function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -10,6 +10,7 @@ import type { RegistryClient } from '../../registry/client.js';
 import { computeDigest } from '../../registry/digest.js';
 import { RegistryError, isRegistryError, nullIfNotFound, rephrased } from '../../registry/errors.js';
 import { MediaType } from '../../registry/mediaTypes.js';
+import { GatewayError, registryErrorCode } from '../errors.js';
 import type { Descriptor, FetchedManifest, ImageManifestDocument } from '../../registry/types.js';
 
 /** How the tag went: DELETE by tag, or through a placeholder. */
@@ -24,8 +25,9 @@ const EMPTY_DESCRIPTOR: Descriptor = { mediaType: MediaType.ociEmpty, digest: co
 
 /**
  * Removes `tag`, which points at `current`, from the repository and nothing else. When the
- * placeholder cannot be deleted after the tag was moved onto it, the tag is put back on
- * `current` before the error is thrown.
+ * registry refuses to delete the placeholder after the tag was moved onto it, the tag is put
+ * back on `current`. When the registry stops answering half-way, the tag is read again, and the
+ * error says what holds (see TagState) and how to finish.
  */
 export async function removeTag(client: RegistryClient, repository: string, tag: string, current: FetchedManifest): Promise<TagRemoval> {
   try {
@@ -36,28 +38,67 @@ export async function removeTag(client: RegistryClient, repository: string, tag:
   }
 
   const placeholder = placeholderManifest();
-  // The tag must never be left on the placeholder: deleting by digest has to work before it
-  // moves. The placeholder's digest names nothing yet, so a registry that deletes answers 404;
-  // one that does not (deletion disabled, read-only, no delete permission) refuses here.
+  // Deleting by digest has to work before the tag moves. The placeholder's digest names nothing
+  // yet, so a registry that deletes answers 404; one that does not (deletion disabled,
+  // read-only, no delete permission) refuses here, with the tag untouched.
   try {
     await client.manifestDelete(repository, placeholder.digest);
   } catch (error) {
     if (!isRegistryError(error, 'NOT_FOUND')) throw placeholderRefused(tag, error);
   }
   await ensureEmptyBlob(client, repository);
-  await client.manifestPut(repository, tag, placeholder.bytes, MediaType.ociManifest);
+  const where: PlaceholderMove = { client, repository, tag, current, placeholder: placeholder.digest };
   try {
-    await client.manifestDelete(repository, placeholder.digest);
+    await client.manifestPut(repository, tag, placeholder.bytes, MediaType.ociManifest);
   } catch (error) {
-    const restored = await client.manifestPut(repository, tag, current.bytes, current.mediaType).then(
-      () => true,
-      () => false,
-    );
-    throw restored ? error : placeholderLeft(tag, current.digest, error);
+    // Without an answer the PUT may have been carried out: only a tag known to be untouched ends here.
+    const state = isRegistryError(error) && !error.maybeApplied ? 'INTACT' : await readTagState(where);
+    if (state !== 'ON_PLACEHOLDER') throw interrupted(error, state, where);
   }
-  return 'placeholder';
+  return deletePlaceholder(where);
 }
 
+/**
+ * What holds for the tag after a removal was interrupted: gone, still on its manifest, waiting on
+ * the placeholder, moved elsewhere by someone else, or not known (the registry does not answer).
+ */
+export type TagState = 'DELETED' | 'INTACT' | 'ON_PLACEHOLDER' | 'MOVED' | 'UNKNOWN';
+
+interface PlaceholderMove {
+  client: RegistryClient;
+  repository: string;
+  tag: string;
+  /** What the tag pointed at. */
+  current: FetchedManifest;
+  /** The placeholder's digest. */
+  placeholder: string;
+}
+
+/**
+ * Deletes the placeholder the tag was moved onto, which takes the tag with it. A DELETE whose
+ * answer is lost is repeated by the client; its 404 then means the first one was applied.
+ */
+async function deletePlaceholder(where: PlaceholderMove): Promise<TagRemoval> {
+  const { client, repository, tag, current, placeholder } = where;
+  try {
+    await client.manifestDelete(repository, placeholder);
+    return 'placeholder';
+  } catch (error) {
+    if (isRegistryError(error, 'NOT_FOUND')) return 'placeholder';
+    if (isRegistryError(error) && !error.maybeApplied && error.status !== undefined) {
+      // The registry answered, and did not delete: the tag is on the placeholder; put it back.
+      const restored = await client.manifestPut(repository, tag, current.bytes, current.mediaType).then(
+        () => true,
+        () => false,
+      );
+      throw interrupted(error, restored ? 'INTACT' : 'ON_PLACEHOLDER', where);
+    }
+    // The DELETE never reached the registry, or may have been carried out: read the tag again.
+    const state = isRegistryError(error) && !error.maybeApplied ? 'ON_PLACEHOLDER' : await readTagState(where);
+    if (state === 'DELETED') return 'placeholder';
+    throw interrupted(error, state, where);
+  }
+}
 /**
  * Distribution 2.x parses the reference of a manifest DELETE as a digest and answers 400
  * DIGEST_INVALID for a tag; the OCI spec lets registries refuse tag deletion with 400 or 405.
@@ -76,14 +117,37 @@ function placeholderRefused(tag: string, error: unknown): unknown {
   );
 }
 
-/** Both the placeholder's deletion and the tag's way back failed: the operator has to know where the tag is. */
-function placeholderLeft(tag: string, digest: string, error: unknown): unknown {
+/** What the tag points at now, read with a HEAD; UNKNOWN when the registry does not answer. */
+async function readTagState({ client, repository, tag, current, placeholder }: PlaceholderMove): Promise<TagState> {
+  try {
+    const { digest } = await client.manifestHead(repository, tag);
+    return digest === placeholder ? 'ON_PLACEHOLDER' : digest === current.digest ? 'INTACT' : 'MOVED';
+  } catch (error) {
+    return isRegistryError(error, 'NOT_FOUND') ? 'DELETED' : 'UNKNOWN';
+  }
+}
+
+/** The failure, told with what holds for the tag and how to finish: never advice that would bring back a deleted tag. */
+function interrupted(error: unknown, state: TagState, { tag, current, placeholder }: PlaceholderMove): unknown {
   if (!(error instanceof RegistryError)) return error;
-  return rephrased(
-    error,
-    `${error.message}; the tag "${tag}" is left on a placeholder manifest and could not be put back: ` +
-      `point it at ${digest} again (tagManifest with source ${digest})`,
-  );
+  const finish = `deleteManifest(digest: "${placeholder}")`;
+  const outcome: Record<Exclude<TagState, 'DELETED'>, string> = {
+    INTACT: `the tag "${tag}" still points at ${current.digest}: nothing was removed`,
+    ON_PLACEHOLDER:
+      `the tag "${tag}" now points at the placeholder manifest ${placeholder}, which no other tag points at: ` +
+      `finish the removal with ${finish}, or put the tag back with tagManifest(source: "${current.digest}")`,
+    MOVED: `the tag "${tag}" was moved to another manifest meanwhile, by another client: nothing was removed`,
+    UNKNOWN:
+      `the registry stopped answering, so whether the tag "${tag}" is gone is not known. When it answers, a HEAD of the tag ` +
+      `tells: 404 means it is deleted; ${placeholder} means it waits on the placeholder, and ${finish} finishes the removal`,
+  };
+  const message = state === 'DELETED' ? error.message : `${error.message}; ${outcome[state]}`;
+  return new GatewayError(registryErrorCode(error.kind), message, {
+    tagState: state,
+    placeholderDigest: placeholder,
+    registryErrors: error.registryErrors.map(({ code, message: text }) => ({ code, message: text })),
+    ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
+  });
 }
 
 /** A manifest no other tag can point at: its annotation is new every time. */

@@ -6,7 +6,7 @@
  */
 import type { RequestAccess } from '../../access.js';
 import type { ManifestKey } from '../../loaders/loaders.js';
-import { RegistryError, isRegistryError } from '../../registry/errors.js';
+import { isRegistryError } from '../../registry/errors.js';
 import { isDigest } from '../../registry/reference.js';
 import { quote } from '../../util/quote.js';
 import { badInput, notFound } from '../errors.js';
@@ -14,6 +14,7 @@ import type { Manifests } from '../manifests.js';
 import type { Reads } from '../reads.js';
 import type { Registries } from '../registries.js';
 import type { RepositoryManifest, Tag } from '../types.js';
+import { deleteManifestConfirmed, putTagConfirmed } from './confirmed.js';
 import { copyManifestContent } from './copyContent.js';
 import { explainingRefusals } from './refusals.js';
 import { removeTag } from './removeTag.js';
@@ -85,11 +86,15 @@ export class Writes {
     }
     const dryRun = request.dryRun ?? false;
     if (!dryRun) {
-      await explainingRefusals(async () => {
-        if (manifestDeleted) await client.manifestDelete(repository, digest);
-        else await removeTag(client, repository, tag, current.manifest);
-      });
-      this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
+      // Forgotten whatever happens: an interrupted write may have changed the tag all the same.
+      try {
+        await explainingRefusals(async () => {
+          if (manifestDeleted) await deleteManifestConfirmed(client, repository, digest);
+          else await removeTag(client, repository, tag, current.manifest);
+        });
+      } finally {
+        this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
+      }
     }
     return { tag, digest, manifestDeleted, remainingTags, dryRun };
   }
@@ -111,8 +116,11 @@ export class Writes {
     const removedTags = await this.manifests.tagsPointingAt(manifest, { strict: true });
     const dryRun = request.dryRun ?? false;
     if (!dryRun) {
-      await explainingRefusals(() => client.manifestDelete(repository, digest));
-      this.reads.forget({ registry: name, repository, tags: removedTags, deletedDigests: [digest] });
+      try {
+        await explainingRefusals(() => deleteManifestConfirmed(client, repository, digest));
+      } finally {
+        this.reads.forget({ registry: name, repository, tags: removedTags, deletedDigests: [digest] });
+      }
     }
     return { digest, removedTags, dryRun };
   }
@@ -130,18 +138,14 @@ export class Writes {
       { registry: name, repository: fromRepository, reference: request.source },
       `${fromRepository} has no manifest "${request.source}"`,
     );
-    await explainingRefusals(async () => {
-      if (fromRepository !== repository) await copyManifestContent(client, manifest, { fromRepository, repository });
-      const stored = await client.manifestPut(repository, tag, manifest.bytes, manifest.mediaType);
-      if (stored !== manifest.digest) {
-        throw new RegistryError({
-          kind: 'PROTOCOL',
-          message: `PUT /v2/${repository}/manifests/${tag}: the registry stored the manifest as ${stored}, not as ${manifest.digest}`,
-          method: 'PUT',
-        });
-      }
-    });
-    this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: [] });
+    try {
+      await explainingRefusals(async () => {
+        if (fromRepository !== repository) await copyManifestContent(client, manifest, { fromRepository, repository });
+        await putTagConfirmed(client, repository, tag, manifest);
+      });
+    } finally {
+      this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: [] });
+    }
     return { registry: name, repository, name: tag };
   }
 

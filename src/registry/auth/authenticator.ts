@@ -5,7 +5,7 @@
  * credentials toward the token server when there are any, anonymously otherwise), cached per
  * scope set until shortly before it expires.
  */
-import { RegistryError } from '../errors.js';
+import { RegistryError, rephrased } from '../errors.js';
 import type { CallContext } from '../types.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import type { Credentials } from './credentials.js';
@@ -192,15 +192,5 @@ export class Authenticator {
 }
 
 function withMessage(error: RegistryError, message: string, kind = error.kind): RegistryError {
-  return new RegistryError({
-    kind,
-    message,
-    method: error.method,
-    url: error.url,
-    status: error.status,
-    registryErrors: error.registryErrors,
-    retryAfterMs: error.retryAfterMs,
-    timedOut: error.timedOut,
-    cause: error.cause,
-  });
+  return rephrased(error, message, { kind });
 }

@@ -11,6 +11,7 @@ import { removeTag } from '../../../src/model/writes/removeTag.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { computeDigest } from '../../../src/registry/digest.js';
 import { MediaType } from '../../../src/registry/mediaTypes.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
 import type { FetchedManifest, UpstreamRequestEvent } from '../../../src/registry/types.js';
 
 const ORIGIN = 'http://registry.test';
@@ -32,6 +33,8 @@ beforeEach(() => {
     maxBlobBytes: 1_024,
     onRequest: (event) => events.push(event),
     dispatcher: agent,
+    // One answer per request: each interceptor below is one request.
+    retry: { ...DEFAULT_RETRY_POLICY, attempts: 1 },
   });
 });
 
@@ -86,7 +89,11 @@ describe('removeTag', () => {
       .intercept({ path: '/v2/team/app/manifests/old', method: 'PUT', body: (body) => String(body) === bytes.toString() })
       .reply(201, '', { headers: { 'docker-content-digest': current.digest } });
 
-    await expect(removeTag(client, 'team/app', 'old', current)).rejects.toMatchObject({ kind: 'UNAVAILABLE', status: 503 });
+    await expect(removeTag(client, 'team/app', 'old', current)).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      details: { tagState: 'INTACT', upstreamStatus: 503 },
+      message: expect.stringContaining(`the tag "old" still points at ${current.digest}: nothing was removed`),
+    });
     expect(events.map((event) => `${event.method} ${event.status}`)).toEqual([
       'DELETE 400',
       'DELETE 404',
