@@ -13,10 +13,15 @@ export interface ProxyCounts {
   peakInFlight: number;
 }
 
+/** What the proxy does with a request: forward it, answer 503 itself, or hold it without ever answering. */
+export type ProxyFault = 'forward' | 'unavailable' | 'stall';
+
 export interface LatencyProxy {
   url: string;
   /** The counts since the previous call, which starts counting afresh. */
   takeCounts(): ProxyCounts;
+  /** Decides each later request's fate from its kind, its number (from 1, over the proxy's life) and its path. */
+  setFault(fault: (kind: string, sequence: number, path: string) => ProxyFault): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
   let total = 0;
   let inFlight = 0;
   let peakInFlight = 0;
+  let sequence = 0;
+  let fault: (kind: string, sequence: number, path: string) => ProxyFault = () => 'forward';
 
   const forward = (incoming: IncomingMessage, response: ServerResponse) => {
     const outgoing = request(
@@ -74,7 +81,15 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
     response.on('close', () => inFlight--);
-    setTimeout(() => forward(incoming, response), latencyMs);
+    const fate = fault(kind, ++sequence, incoming.url ?? '/');
+    if (fate === 'stall') return;
+    setTimeout(() => {
+      if (fate === 'forward') forward(incoming, response);
+      else
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end('{"errors":[{"code":"UNAVAILABLE","message":"proxy: not now"}]}');
+    }, latencyMs);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +106,9 @@ export async function startLatencyProxy(target: string, latencyMs: number): Prom
       total = 0;
       peakInFlight = inFlight;
       return taken;
+    },
+    setFault(next) {
+      fault = next;
     },
     async close() {
       await new Promise<void>((resolve) => {

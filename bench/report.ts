@@ -3,12 +3,33 @@ import type { LatencyProxy, ProxyCounts } from './latencyProxy.js';
 import type { BenchOptions } from './options.js';
 import type { WorkerStats } from './worker.js';
 
+/** extensions.cost of a gateway answer. */
+export interface QueryCost {
+  estimated: number;
+  actual: number;
+  budget: number;
+}
+
 export interface Sample {
   ms: number;
   counts: ProxyCounts;
   fingerprint: string;
   /** CPU time used while the query ran: by the client (or gateway) process, the proxy's process, the registry. */
   cpu: { client: number; proxy: number; registry: number };
+  /** The gateway's own account of the query. */
+  cost?: QueryCost;
+}
+
+/** The cold dashboard against a registry that misbehaves in one way. */
+export interface FaultScenario {
+  name: string;
+  ms: number;
+  /** Requests the registry (its proxy) received; for a registry that is down, the attempts the gateway made. */
+  calls: number;
+  /** Tags answered with their manifest and total size. */
+  completeTags: number;
+  errors: number;
+  codes: string[];
 }
 
 export interface Measured {
@@ -33,7 +54,13 @@ export interface BenchResults {
   parallel: Measured;
   sequential: Measured;
   catalog: CatalogPageSample[];
-  refusal: { ms: number; counts: ProxyCounts; error?: { message: string; extensions?: Record<string, unknown> } | undefined };
+  refusal: {
+    ms: number;
+    counts: ProxyCounts;
+    error?: { message: string; extensions?: Record<string, unknown> } | undefined;
+    cost?: QueryCost | undefined;
+  };
+  faults: FaultScenario[];
   memory: {
     gatewayIdle: WorkerStats;
     gatewayAfterWarmUp: WorkerStats;
@@ -87,7 +114,7 @@ function countOver(samples: readonly Sample[], kind: string): string {
 }
 
 export function renderReport(results: BenchResults): string {
-  const { options, machine, content, gateway, parallel, sequential, catalog, refusal, memory } = results;
+  const { options, machine, content, gateway, parallel, sequential, catalog, refusal, faults, memory } = results;
   const clients = [
     ['gateway (Dashboard query)', gateway],
     ['parallel direct client', parallel],
@@ -251,10 +278,48 @@ export function renderReport(results: BenchResults): string {
       'least recently used content goes first). Per request, memory holds what the answer needs: the loaders keep the manifests and configs of that request, ' +
       'tag lists and catalog pages are read with a bound on their size, and the query cost limit bounds how many of them a request can ask for.',
     '',
-    '## Query cost limit',
+    '## Call budget',
     '',
-    `The Dashboard query with \`repositories: 1000, tags: 1000\`: ${refusal.error ? `refused with \`${String(refusal.error.extensions?.code)}\`` : '**not refused**'} ` +
-      `in ${seconds(refusal.ms)}, with ${refusal.counts.total} upstream calls. Message: "${refusal.error?.message ?? ''}"`,
+    'Each answer carries `extensions.cost`: the estimate made before the query ran, and the upstream requests it made (README, "Performance and query cost").',
+    '',
+  );
+  const costCell = (samples: readonly Sample[]) =>
+    `${samples.map((sample) => sample.cost?.estimated ?? '?').join(', ')} / ${samples.map((sample) => sample.cost?.actual ?? '?').join(', ')}`;
+  table(
+    ['Dashboard', 'estimated / actual (each run)', 'upstream calls at the proxy (median)'],
+    [
+      ['cold (a gateway that has seen nothing)', costCell(gateway.cold), thousands(medianCount(gateway.cold))],
+      ['warm (the same query again)', costCell(gateway.warm), thousands(medianCount(gateway.warm))],
+    ],
+  );
+  lines.push(
+    'Cold, the gateway knows nothing of the registry: it takes every repository as 20 tags and nothing as cached, and every manifest as the costlier of an image and an index. ' +
+      'Warm, it counts the tag lists, the share of images and the cache it has seen.',
+    '',
+    `Every tag's \`Manifest.tags\` over \`repositories(first: 1000) { tags(first: 1000) }\`: ${refusal.error ? `refused with \`${String(refusal.error.extensions?.code)}\`` : '**not refused**'} ` +
+      `in ${seconds(refusal.ms)}, with ${refusal.counts.total} upstream calls (estimated ${refusal.cost?.estimated ?? '?'}). Message: "${refusal.error?.message ?? ''}"`,
+    '',
+    '## A registry that is slow or down',
+    '',
+    `The cold Dashboard query against the same registry behind a proxy that misbehaves (${options.latencyMs} ms added as above), and against a registry that is down. ` +
+      'Retries: 3 attempts, waits from 200 ms doubling with jitter; each attempt has one deadline for headers and body together (`timeoutMs`).',
+    '',
+  );
+  table(
+    ['registry', 'answer after', 'upstream calls', 'tags complete', 'errors', 'codes'],
+    faults.map((fault) => [
+      fault.name,
+      seconds(fault.ms),
+      thousands(fault.calls),
+      `${fault.completeTags} of ${content.tags}`,
+      String(fault.errors),
+      fault.codes.join(', ') || '-',
+    ]),
+  );
+  lines.push(
+    'A 503 costs a retry, not a field: the answer is complete. A request that never gets an answer costs its tag (and the fields that need the same manifest), not the whole answer, ' +
+      'and holds one of the connections for `timeoutMs`, after which the connection is given back to the pool: the answer comes later by about the stalled requests times `timeoutMs` over the connections. ' +
+      'A registry that is down answers in the time of the retries of the first calls.',
     '',
     '## Targets',
     '',
@@ -284,9 +349,14 @@ export function renderReport(results: BenchResults): string {
           ]
         : []),
       [
-        'a query over the cost budget makes no upstream call',
+        'a query expected over the cost budget makes no upstream call',
         `${refusal.counts.total} calls`,
         met(refusal.error !== undefined && refusal.counts.total === 0),
+      ],
+      [
+        'a registry answering 503 to every 20th request: the dashboard complete',
+        `${faults[1]?.completeTags ?? 0} of ${content.tags} tags`,
+        met(faults[1]?.completeTags === content.tags),
       ],
     ],
   );
@@ -314,8 +384,8 @@ export function renderReport(results: BenchResults): string {
       `here the cores were ${Math.round(gatewayColdBusy * 100)}% busy during its cold query, the registry alone using ${registryPerCall.toFixed(1)} ms of CPU per call. ` +
       "A real registry runs elsewhere: its CPU and the proxy's would not take the gateway's cores, and the ratio grows toward the concurrency (and with the latency).",
     '- **Catalog.** Each page is one call however deep it is; the registry itself takes longer for later pages (it walks its storage up to the `last` name).',
-    '- **Cost limit.** Before execution, the gateway estimates the calls a query can cause from its page sizes and the costs its fields declare, ' +
-      'and refuses with QUERY_TOO_COSTLY above `limits.maxQueryCost` (README, "Performance and query cost").',
+    '- **Call budget.** Before execution, the gateway estimates the calls a query will make from the costs its fields declare and the sizes it has seen, ' +
+      'and refuses with QUERY_TOO_COSTLY above `limits.maxQueryCost`; while it runs, it counts the calls it makes and stops at the budget (README, "Performance and query cost").',
     '',
   );
   return lines.join('\n');

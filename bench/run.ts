@@ -9,19 +9,24 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
+import { findFreePort } from '../fixtures/ports.js';
 import { ensureRegistryInstalled } from '../fixtures/registry/install.js';
 import { startLocalRegistry, type LocalRegistry } from '../fixtures/registry/localRegistry.js';
 import type { SampleRepository } from '../fixtures/content/sampleContent.js';
 import type { ClientRunResult } from './clientWorker.js';
 import { catalogRepositoryName, dashboardContent, seedCatalogRegistry, seedDashboardRegistry } from './content.js';
 import { fingerprint, linesOfDashboard } from './dashboardLines.js';
-import { startLatencyProxy, type LatencyProxy } from './latencyProxy.js';
+import { startLatencyProxy, type LatencyProxy, type ProxyFault } from './latencyProxy.js';
 import { findRegistryPid, processCpuMsOf } from './registryCpu.js';
 import { commandFor, parseOptions, UsageRequested, type BenchOptions } from './options.js';
-import { renderReport, type BenchResults, type Measured, type Sample } from './report.js';
+import { renderReport, type BenchResults, type FaultScenario, type Measured, type QueryCost, type Sample } from './report.js';
 import { processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
+/** The stalling registry's attempt deadline: what a dashboard waits for a manifest that never comes. */
+const STALL_TIMEOUT_MS = 2000;
+/** Every tag of 1,000 repositories with, per tag, every tag on its digest: expected far over the budget. */
+const EVERY_TAG_OF_EVERY_TAG = `{ registry { repositories(first: 1000) { edges { node { tags(first: 1000) { edges { node { manifest { tags } } } } } } } } }`;
 const ROOT = new URL('..', import.meta.url).pathname;
 
 async function main(): Promise<void> {
@@ -82,12 +87,19 @@ async function runBenchmark(
 
   const dashboardProxy = await startLatencyProxy(dashboardRegistry.url, options.latencyMs);
   onCleanup(() => dashboardProxy.close());
+  // The same registry behind a proxy that fails or stalls some requests, and a registry that is down.
+  const faultyProxy = await startLatencyProxy(dashboardRegistry.url, options.latencyMs);
+  onCleanup(() => faultyProxy.close());
+  const downUrl = `http://127.0.0.1:${await findFreePort()}`;
   const catalogProxy = catalogRegistry ? await startLatencyProxy(catalogRegistry.url, options.latencyMs) : undefined;
   if (catalogProxy) onCleanup(() => catalogProxy.close());
 
   const gatewayConfig = {
     registries: [
       { name: 'bench', url: dashboardProxy.url, concurrency: options.concurrency },
+      { name: 'flaky', url: faultyProxy.url, concurrency: options.concurrency },
+      { name: 'stalling', url: faultyProxy.url, concurrency: options.concurrency, timeoutMs: STALL_TIMEOUT_MS },
+      { name: 'down', url: downUrl, concurrency: options.concurrency },
       ...(catalogProxy ? [{ name: 'catalog', url: catalogProxy.url, concurrency: options.concurrency }] : []),
     ],
     logLevel: 'silent',
@@ -112,24 +124,24 @@ async function runBenchmark(
 
   const registryPid = await findRegistryPid(dashboardRegistry.dataDir);
   /** One measured query: the proxy's counts are those of this query alone; CPU time of each process while it ran. */
-  const measure = async (run: () => Promise<{ ms: number; fingerprint: string; cpuMs: number }>): Promise<Sample> => {
+  const measure = async (run: () => Promise<{ ms: number; fingerprint: string; cpuMs: number; cost?: QueryCost }>): Promise<Sample> => {
     dashboardProxy.takeCounts();
     const registryBefore = await processCpuMsOf(registryPid);
     const proxyBefore = processCpuMs();
-    const { ms, fingerprint: answer, cpuMs } = await run();
+    const { ms, fingerprint: answer, cpuMs, cost } = await run();
     const proxy = processCpuMs() - proxyBefore;
     const registry = (await processCpuMsOf(registryPid)) - registryBefore;
-    return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry } };
+    return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry }, ...(cost && { cost }) };
   };
   const gatewayDashboard = async (cold: boolean) => {
     if (cold) await gatewayWorker.call('reset');
     return measure(async () => {
       const before = await gatewayWorker.call<WorkerStats>('stats');
-      const { ms, data } = await gateway.query(dashboardQuery, variables);
+      const { ms, data, cost } = await gateway.query(dashboardQuery, variables);
       const after = await gatewayWorker.call<WorkerStats>('stats');
       const lines = linesOfDashboard(data as Parameters<typeof linesOfDashboard>[0]);
       if (lines.length !== expectedLines) throw new Error(`the gateway answered ${lines.length} tags, expected ${expectedLines}`);
-      return { ms, fingerprint: fingerprint(lines), cpuMs: after.cpuMs - before.cpuMs };
+      return { ms, fingerprint: fingerprint(lines), cpuMs: after.cpuMs - before.cpuMs, cost };
     });
   };
   const directDashboard = (worker: Worker, mode: 'parallel' | 'sequential', cold: boolean) =>
@@ -183,8 +195,11 @@ async function runBenchmark(
 
   log('a query over the cost budget');
   dashboardProxy.takeCounts();
-  const refused = await gateway.query(dashboardQuery, { repositories: 1000, tags: 1000 });
-  const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0] };
+  const refused = await gateway.query(EVERY_TAG_OF_EVERY_TAG, {}, { partial: true });
+  const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0], cost: refused.cost };
+
+  log('a registry that fails, stalls, or is down');
+  const faults = await faultScenarios(gateway, gatewayWorker, faultyProxy, dashboardQuery, variables);
 
   return {
     options,
@@ -202,6 +217,7 @@ async function runBenchmark(
     sequential: sequentialRuns,
     catalog,
     refusal,
+    faults,
     memory: {
       gatewayIdle,
       gatewayAfterWarmUp,
@@ -269,16 +285,19 @@ async function catalogPages(gateway: GatewayHttp, proxy: LatencyProxy, count: nu
   return results;
 }
 
+type GraphQLErrorShape = { message: string; extensions?: Record<string, unknown> };
+
 class GatewayHttp {
   private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000 });
 
   constructor(private readonly url: string) {}
 
-  /** Timed until the whole answer is read and parsed. */
+  /** Timed until the whole answer is read and parsed. Errors beside data are refused unless `partial`. */
   async query(
     query: string,
     variables: Record<string, unknown>,
-  ): Promise<{ ms: number; data: unknown; errors?: Array<{ message: string }> }> {
+    { partial = false }: { partial?: boolean } = {},
+  ): Promise<{ ms: number; data: unknown; errors?: GraphQLErrorShape[]; cost?: QueryCost }> {
     const started = performance.now();
     const response = await request(`${this.url}/graphql`, {
       method: 'POST',
@@ -286,11 +305,16 @@ class GatewayHttp {
       body: JSON.stringify({ query, variables }),
       dispatcher: this.dispatcher,
     });
-    const body = (await response.body.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+    const body = (await response.body.json()) as { data?: unknown; errors?: GraphQLErrorShape[]; extensions?: { cost?: QueryCost } };
     const elapsed = performance.now() - started;
-    if (body.errors && body.data !== undefined)
+    if (!partial && body.errors && body.data !== undefined)
       throw new Error(`the gateway answered with errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
-    return { ms: elapsed, data: body.data, ...(body.errors && { errors: body.errors }) };
+    return {
+      ms: elapsed,
+      data: body.data,
+      ...(body.errors && { errors: body.errors }),
+      ...(body.extensions?.cost && { cost: body.extensions.cost }),
+    };
   }
 
   close(): Promise<void> {
@@ -332,3 +356,68 @@ main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });
+
+/**
+ * The dashboard (cold) on a registry that misbehaves: every 20th request answered 503 the first
+ * time (a retry goes through), every 50th manifest request never answered, which the gateway
+ * gives up on at the attempt deadline; a registry that is down.
+ */
+async function faultScenarios(
+  gateway: GatewayHttp,
+  gatewayWorker: Worker,
+  faultyProxy: LatencyProxy,
+  dashboardQuery: string,
+  variables: Record<string, unknown>,
+): Promise<FaultScenario[]> {
+  const failedOnce = new Set<string>();
+  const scenarios: Array<{ name: string; registry: string; fault: (kind: string, sequence: number, path: string) => ProxyFault }> = [
+    { name: 'healthy (the same proxy, no fault)', registry: 'flaky', fault: () => 'forward' },
+    {
+      name: 'every 20th request answered 503 (once per request)',
+      registry: 'flaky',
+      fault: (kind, sequence, path) => {
+        const key = `${kind} ${path}`;
+        if (sequence % 20 !== 0 || failedOnce.has(key)) return 'forward';
+        failedOnce.add(key);
+        return 'unavailable';
+      },
+    },
+    {
+      name: `every 50th manifest request never answered (timeoutMs ${STALL_TIMEOUT_MS})`,
+      registry: 'stalling',
+      fault: (kind, sequence) => (kind.includes('manifest') && sequence % 50 === 0 ? 'stall' : 'forward'),
+    },
+    { name: 'registry down (connection refused)', registry: 'down', fault: () => 'forward' },
+  ];
+  const results: FaultScenario[] = [];
+  for (const scenario of scenarios) {
+    await gatewayWorker.call('reset');
+    faultyProxy.setFault(scenario.fault);
+    faultyProxy.takeCounts();
+    const answer = await gateway.query(dashboardQuery, { ...variables, registry: scenario.registry }, { partial: true });
+    const counts = faultyProxy.takeCounts();
+    results.push({
+      name: scenario.name,
+      ms: answer.ms,
+      calls: scenario.registry === 'down' ? (answer.cost?.actual ?? 0) : counts.total,
+      completeTags: completeTags(answer.data),
+      errors: answer.errors?.length ?? 0,
+      codes: [...new Set((answer.errors ?? []).map((error) => String(error.extensions?.code)))],
+    });
+  }
+  faultyProxy.setFault(() => 'forward');
+  return results;
+}
+
+/** Tags of a Dashboard answer that came with their manifest and its total size. */
+function completeTags(data: unknown): number {
+  type Answer = {
+    registry?: {
+      repositories?: {
+        edges: Array<{ node: { tags?: { edges: Array<{ node: { manifest?: { totalSize?: number | null } | null } }> } | null } }>;
+      } | null;
+    };
+  };
+  const edges = (data as Answer | undefined)?.registry?.repositories?.edges ?? [];
+  return edges.flatMap(({ node }) => node.tags?.edges ?? []).filter(({ node }) => typeof node.manifest?.totalSize === 'number').length;
+}

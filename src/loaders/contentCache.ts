@@ -3,6 +3,9 @@ import type { FetchedManifest, ImageConfigDocument } from '../registry/types.js'
 
 type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number } | { created: Date | null };
 
+/** Lookups remembered for uncachedShare. */
+const RECENT_LOOKUPS = 1024;
+
 /** Bytes a created date takes in memory, as the bound counts it. */
 const CREATED_ENTRY_BYTES = 64;
 
@@ -20,11 +23,10 @@ export class ContentCache {
    */
   private readonly lastSeenTagDigest: LRUCache<string, string>;
 
-  /** Lookups are reported, hit or miss, to the size estimates of the query cost. */
-  constructor(
-    maxBytes: number,
-    private readonly onLookup: (hit: boolean) => void = () => {},
-  ) {
+  /** Keys of the latest lookups, oldest first: what queries have been asking for lately. */
+  private readonly recentLookups: string[] = [];
+
+  constructor(maxBytes: number) {
     this.content = new LRUCache<string, Cached>({
       // lru-cache needs a positive bound; a zero budget simply never stores.
       maxSize: Math.max(maxBytes, 1),
@@ -36,8 +38,8 @@ export class ContentCache {
   }
 
   getManifest(registry: string, repository: string, digest: string): FetchedManifest | undefined {
-    const hit = this.content.get(key('manifest', registry, repository, digest));
-    return this.reported(hit && 'manifest' in hit ? hit.manifest : undefined);
+    const hit = this.lookUp(key('manifest', registry, repository, digest));
+    return hit && 'manifest' in hit ? hit.manifest : undefined;
   }
 
   setManifest(registry: string, repository: string, manifest: FetchedManifest): void {
@@ -45,8 +47,8 @@ export class ContentCache {
   }
 
   getConfig(registry: string, repository: string, digest: string): ImageConfigDocument | undefined {
-    const hit = this.content.get(key('config', registry, repository, digest));
-    return this.reported(hit && 'config' in hit ? hit.config : undefined);
+    const hit = this.lookUp(key('config', registry, repository, digest));
+    return hit && 'config' in hit ? hit.config : undefined;
   }
 
   /**
@@ -55,17 +57,28 @@ export class ContentCache {
    * config again. undefined when not known.
    */
   getCreated(registry: string, repository: string, digest: string): Date | null | undefined {
-    const hit = this.content.get(key('created', registry, repository, digest));
-    return this.reported(hit && 'created' in hit ? hit.created : undefined);
+    const hit = this.lookUp(key('created', registry, repository, digest));
+    return hit && 'created' in hit ? hit.created : undefined;
   }
 
   setCreated(registry: string, repository: string, digest: string, created: Date | null): void {
     this.content.set(key('created', registry, repository, digest), { created });
   }
 
-  private reported<T>(value: T | undefined): T | undefined {
-    this.onLookup(value !== undefined);
-    return value;
+  /**
+   * Of the content the latest lookups asked for, the share that is not in the cache now (1
+   * before any lookup): what the query cost estimate expects a query to have to fetch. Content
+   * fetched after a miss counts as cached, since the same query again would find it.
+   */
+  uncachedShare(): number {
+    if (this.recentLookups.length === 0) return 1;
+    const missing = this.recentLookups.filter((recent) => !this.content.has(recent)).length;
+    return missing / this.recentLookups.length;
+  }
+
+  private lookUp(cacheKey: string): Cached | undefined {
+    if (this.recentLookups.push(cacheKey) > RECENT_LOOKUPS) this.recentLookups.shift();
+    return this.content.get(cacheKey);
   }
 
   setConfig(registry: string, repository: string, digest: string, config: ImageConfigDocument, bytes: number): void {

@@ -2,7 +2,7 @@
  * What the gateway has seen of the registries' sizes, for the query cost estimate made before a
  * query runs: how long tag lists are, how many repositories a catalog holds, how many entries
  * indexes and layers images have, how many manifests are images rather than indexes, and how
- * much of the content addressed by digest is already in the cache. Estimates only: the real
+ * much of the content addressed by digest is already in the cache (the cache says). Estimates only: the real
  * calls are counted and bounded while the query runs.
  */
 import { LRUCache } from 'lru-cache';
@@ -13,8 +13,6 @@ export const TYPICAL_TAGS_PER_REPOSITORY = 20;
 export const TYPICAL_INDEX_ENTRIES = 4;
 export const TYPICAL_LAYERS_PER_IMAGE = 10;
 
-/** How quickly the cache's hit rate follows recent lookups (weight of the newest one). */
-const HIT_RATE_SMOOTHING = 0.02;
 const TRACKED_REPOSITORIES = 10_000;
 
 /** A mean over a bounded set of keys, kept up to date as values are replaced or evicted. */
@@ -60,8 +58,15 @@ export class ObservedSizes {
   private readonly layers = new RunningMean();
   private images = 0;
   private indexes = 0;
-  /** Starts at "nothing cached". */
-  private missRate = 1;
+
+  /**
+   * uncachedShare: what the content cache says of the content queries asked for lately.
+   * registries: how many are configured (a query may be about any of them).
+   */
+  constructor(
+    private readonly uncached: () => number = () => 1,
+    private readonly registries = 1,
+  ) {}
 
   recordTagList(registry: string, repository: string, length: number): void {
     this.tagLists.set(`${registry}\u0000${repository}`, length);
@@ -82,14 +87,9 @@ export class ObservedSizes {
     }
   }
 
-  /** A lookup of content addressed by digest (a manifest, a config, a created date): in the cache or not. */
-  recordDigestLookup(hit: boolean): void {
-    this.missRate += HIT_RATE_SMOOTHING * ((hit ? 0 : 1) - this.missRate);
-  }
-
-  /** Repositories a page of `first` holds: fewer when every catalog seen is smaller. */
+  /** Repositories a page of `first` holds: fewer once every registry's catalog is known to be smaller. */
   repositoriesOnPage(first: number): number {
-    if (this.catalogs.size === 0) return first;
+    if (this.catalogs.size < this.registries) return first;
     return Math.min(first, Math.max(...this.catalogs.values()));
   }
 
@@ -117,6 +117,6 @@ export class ObservedSizes {
 
   /** The share of content addressed by digest that has to be fetched: 1 on a cold gateway, near 0 once warm. */
   uncachedShare(): number {
-    return this.missRate;
+    return this.uncached();
   }
 }

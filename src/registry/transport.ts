@@ -13,6 +13,7 @@ import type { Credentials } from './auth/credentials.js';
 import { requestScopes } from './auth/scope.js';
 import { systemClock } from './clock.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry.js';
+import { Slots } from './slots.js';
 import type { CallContext, Clock, RequestKind, UpstreamRequestEvent } from './types.js';
 
 export interface TransportOptions {
@@ -103,6 +104,8 @@ export class Transport implements RequestSender {
   /** For redirect and upload targets on another origin (blob storage); created on first use. */
   private foreignAgent: Agent | undefined;
   private readonly authenticator: Authenticator;
+  /** Requests in flight at once; the pools have as many connections, so they never queue themselves. */
+  private readonly slots: Slots;
 
   constructor(options: TransportOptions) {
     const base = new URL(options.url);
@@ -119,6 +122,7 @@ export class Transport implements RequestSender {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency;
+    this.slots = new Slots(options.concurrency);
     this.onRequest = options.onRequest;
     this.injectedDispatcher = options.dispatcher;
     this.registryDispatcher =
@@ -242,6 +246,10 @@ export class Transport implements RequestSender {
     // A cancelled operation starts nothing, and a refused request (the operation's budget) is not sent.
     if (context.signal?.aborted) throw cancellation(context.signal);
     context.beforeRequest?.({ kind: request.kind, method: request.method });
+    // The deadline starts with the slot: waiting behind other requests is not the registry's time.
+    const release = await this.slots.acquire(context.signal).catch((error: unknown) => {
+      throw context.signal?.aborted ? cancellation(context.signal) : error;
+    });
     const started = performance.now();
     const ownOrigin = url.origin === this.origin;
     const deadline = AbortSignal.timeout(this.timeoutMs);
@@ -288,6 +296,7 @@ export class Transport implements RequestSender {
       // Anything else is the connection failing: refused, reset, or no complete answer in time.
       throw this.networkError(request.method, url, error, deadline.aborted);
     } finally {
+      release();
       this.onRequest?.({
         registry: this.registry,
         kind: request.kind,

@@ -75,8 +75,8 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     logger?.debug({ upstream: event }, 'upstream request');
     onUpstreamRequest?.(event);
   });
-  const observed = new ObservedSizes();
-  const cache = new ContentCache(config.cache.maxBytes, (hit) => observed.recordDigestLookup(hit));
+  const cache = new ContentCache(config.cache.maxBytes);
+  const observed = new ObservedSizes(() => cache.uncachedShare(), config.registries.length);
   const access = new AccessControl(config.access);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({

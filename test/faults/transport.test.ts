@@ -157,6 +157,38 @@ describe('deadlines', () => {
   });
 });
 
+describe('the bound on requests in flight', () => {
+  it('starts the deadline when a request gets its slot, not while it waits behind a slow one', async () => {
+    let stalled = false;
+    registry.intercept = (request) => {
+      if (stalled || !request.url!.includes('/manifests/')) return false;
+      stalled = true;
+      return true; // the first manifest request never gets an answer
+    };
+    await using({ concurrency: 1, timeoutMs: 300 }, async (c) => {
+      const [first, second] = await Promise.allSettled([c.manifestGet('team/app', 'v1'), c.manifestHead('team/app', 'v1')]);
+      expect(first).toMatchObject({ status: 'rejected', reason: { timedOut: true } });
+      // Queued for as long as the first one's deadline, then answered within its own.
+      expect(second).toMatchObject({ status: 'fulfilled', value: { digest: image.digest } });
+    });
+  });
+
+  it('lets a request of a cancelled operation leave the queue unsent', async () => {
+    registry.intercept = () => true; // never answers
+    const controller = new AbortController();
+    await using({ concurrency: 1 }, async (c) => {
+      const view = c.withContext({ signal: controller.signal });
+      const running = view.ping().catch((error: unknown) => error);
+      const queued = view.manifestHead('team/app', 'v1').catch((error: unknown) => error);
+      while (registry.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort(new Error('gone'));
+      expect(await running).toMatchObject({ message: 'gone' });
+      expect(await queued).toMatchObject({ message: 'gone' });
+    });
+    expect(registry.requests.map(({ path }) => path)).toEqual(['/v2/']);
+  });
+});
+
 describe("an operation's context", () => {
   it('aborts its requests in flight when its signal fires, and starts none after', async () => {
     registry.intercept = () => true; // never answers

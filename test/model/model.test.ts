@@ -21,8 +21,8 @@ const config = parseConfig({
 });
 const upstream: UpstreamRequestEvent[] = [];
 const registries = new RegistrySet(config, (event) => upstream.push(event));
-const observed = new ObservedSizes();
-const cache = new ContentCache(config.cache.maxBytes, (hit) => observed.recordDigestLookup(hit));
+const cache = new ContentCache(config.cache.maxBytes);
+const observed = new ObservedSizes(() => cache.uncachedShare());
 const access = new AccessControl(config.access);
 afterAll(() => registries.close());
 

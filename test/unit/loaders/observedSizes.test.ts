@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ContentCache } from '../../../src/loaders/contentCache.js';
 import { ObservedSizes, TYPICAL_TAGS_PER_REPOSITORY } from '../../../src/loaders/observedSizes.js';
 
 describe('ObservedSizes', () => {
@@ -14,20 +15,25 @@ describe('ObservedSizes', () => {
     expect(sizes.tagsOnPage(1000)).toBe(200);
   });
 
-  it('bounds repository pages by the largest catalog read to its end', () => {
-    const sizes = new ObservedSizes();
+  it("bounds repository pages by the largest catalog once every registry's is known", () => {
+    const sizes = new ObservedSizes(() => 1, 2);
     expect(sizes.repositoriesOnPage(100)).toBe(100);
     sizes.recordCatalog('a', 22);
+    expect(sizes.repositoriesOnPage(100)).toBe(100);
     sizes.recordCatalog('b', 7);
     expect(sizes.repositoriesOnPage(100)).toBe(22);
   });
 
-  it('follows the cache: everything to fetch when cold, little once lookups hit', () => {
-    const sizes = new ObservedSizes();
+  it('takes what is cached from the content cache: of what queries asked for lately, what is not kept', () => {
+    const cache = new ContentCache(1024 * 1024);
+    const sizes = new ObservedSizes(() => cache.uncachedShare());
     expect(sizes.uncachedShare()).toBe(1);
-    for (let lookup = 0; lookup < 500; lookup++) sizes.recordDigestLookup(true);
-    expect(sizes.uncachedShare()).toBeLessThan(0.01);
-    for (let lookup = 0; lookup < 50; lookup++) sizes.recordDigestLookup(false);
-    expect(sizes.uncachedShare()).toBeGreaterThan(0.5);
+    const config = { architecture: 'amd64' };
+    // Four configs asked for and missing: a cold query.
+    for (const digest of ['a', 'b', 'c', 'd']) expect(cache.getConfig('r', 'repo', digest)).toBeUndefined();
+    expect(sizes.uncachedShare()).toBe(1);
+    // It fetched three of them: the same query again would find three of four.
+    for (const digest of ['a', 'b', 'c']) cache.setConfig('r', 'repo', digest, config, 100);
+    expect(sizes.uncachedShare()).toBe(0.25);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * The bound on requests in flight toward one registry, kept by the transport itself rather than
+ * by the connection pool's queue: a request's deadline starts when it gets a slot (time spent
+ * waiting behind slow requests is not the registry's answer time), and a request of a cancelled
+ * operation leaves the queue without ever being sent.
+ */
+export class Slots {
+  private free: number;
+  private readonly waiting: Array<{ grant: () => void }> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** Waits for a slot; the returned function gives it back. Rejects with the signal's reason when it fires first. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) throw signal.reason;
+    if (this.free > 0) {
+      this.free--;
+      return this.releaser();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(entry);
+    });
+    return this.releaser();
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next.grant();
+      else this.free++;
+    };
+  }
+}
