@@ -198,6 +198,9 @@ async function runBenchmark(
   const refused = await gateway.query(EVERY_TAG_OF_EVERY_TAG, {}, { partial: true });
   const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0], cost: refused.cost };
 
+  // Before the fault scenarios, which start the gateway afresh.
+  const gatewayAtEnd = await gatewayWorker.call<WorkerStats>('stats');
+  const gatewayCacheBytes = await gatewayWorker.call<number>('cacheBytes');
   log('a registry that fails, stalls, or is down');
   const faults = await faultScenarios(gateway, gatewayWorker, faultyProxy, dashboardQuery, variables);
 
@@ -222,8 +225,8 @@ async function runBenchmark(
       gatewayIdle,
       gatewayAfterWarmUp,
       gatewayAfterDashboard,
-      gatewayAtEnd: await gatewayWorker.call<WorkerStats>('stats'),
-      gatewayCacheBytes: await gatewayWorker.call<number>('cacheBytes'),
+      gatewayAtEnd,
+      gatewayCacheBytes,
       parallel: await parallelWorker.call<WorkerStats>('stats'),
       sequential: await sequentialWorker.call<WorkerStats>('stats'),
     },

@@ -3,6 +3,7 @@
  * its budget while it runs, and its end: the client went away (queries), its deadline passed, or
  * it finished. When it ends, the requests it still has in flight are aborted and none is started.
  */
+import { setMaxListeners } from 'node:events';
 import type { CallContext, RequestKind } from '../registry/types.js';
 import { GatewayError } from './errors.js';
 
@@ -29,6 +30,8 @@ export class Operation {
   private readonly deadline: NodeJS.Timeout;
 
   constructor(private readonly limits: OperationLimits) {
+    // Every request in flight listens for the operation's end: hundreds at once are expected.
+    setMaxListeners(0, this.controller.signal);
     this.deadline = setTimeout(() => {
       const message =
         `the operation's deadline of ${limits.maxQueryMs} ms (limits.maxQueryMs) passed before the registry answered; ` +
