@@ -31,6 +31,29 @@ export class AccessToken {
   }
 }
 
+/**
+ * A secret that a peer presents as `Authorization: Bearer <secret>` (the registry posting its
+ * notifications, a scraper of /metrics). Kept only as a hash, compared in constant time, never
+ * shown.
+ */
+export class SharedSecret {
+  readonly #hash: Buffer;
+
+  constructor(secret: string) {
+    this.#hash = hashSecret(secret);
+  }
+
+  /** Whether the Authorization header carries the secret. */
+  admits(authorization: string | null): boolean {
+    const bearer = authorization === null ? undefined : /^Bearer +(\S+) *$/i.exec(authorization)?.[1];
+    return bearer !== undefined && timingSafeEqual(this.#hash, hashSecret(bearer));
+  }
+
+  toJSON(): string {
+    return '[secret]';
+  }
+}
+
 export interface AccessConfig {
   tokens: AccessToken[];
   /** Queries need a token with the read scope too. */

@@ -1,16 +1,42 @@
 /**
  * A configuration checked against the grammar (schema.ts) and with its secrets read: registry
- * credentials resolved, access tokens read and kept only as hashes.
+ * credentials resolved, access tokens, notification secrets and the metrics token read and kept
+ * only as hashes.
  */
-import { AccessToken, type AccessConfig } from '../access.js';
+import { AccessToken, SharedSecret, type AccessConfig } from '../access.js';
 import type { Credentials } from '../registry/auth/credentials.js';
 import { CredentialSourceError, resolveCredentials } from './credentials.js';
-import { type AccessTokenEntry, MIN_TOKEN_LENGTH, type ParsedConfig, configSchema } from './schema.js';
+import { MIN_TOKEN_LENGTH, type ParsedConfig, type SecretEntry, configSchema } from './schema.js';
 import { SecretSourceError, readSecret } from './secrets.js';
 
-/** A registry's settings; its `auth` is resolved into credentials (absent: anonymous), never kept as written. */
-export type RegistryConfig = Omit<ParsedConfig['registries'][number], 'auth'> & { credentials?: Credentials };
-export type GatewayConfig = Omit<ParsedConfig, 'access' | 'registries'> & { access: AccessConfig; registries: RegistryConfig[] };
+/** Notifications from a registry: the secret it sends, and how long what was read stays trusted without an event. */
+export interface NotificationsConfig {
+  secret: SharedSecret;
+  maxStalenessMs: number;
+}
+
+type ParsedRegistry = ParsedConfig['registries'][number];
+
+/**
+ * A registry's settings; its `auth` is resolved into credentials (absent: anonymous) and its
+ * notification secret read, never kept as written.
+ */
+export type RegistryConfig = Omit<ParsedRegistry, 'auth' | 'notifications'> & {
+  credentials?: Credentials;
+  notifications?: NotificationsConfig;
+};
+
+export interface MetricsConfig {
+  enabled: boolean;
+  /** When set, /metrics answers only requests bearing it. */
+  secret?: SharedSecret;
+}
+
+export type GatewayConfig = Omit<ParsedConfig, 'access' | 'registries' | 'server'> & {
+  access: AccessConfig;
+  registries: RegistryConfig[];
+  server: Omit<ParsedConfig['server'], 'metrics'> & { metrics: MetricsConfig };
+};
 
 /** A configuration that can't be used; the message names the offending key. */
 export class ConfigError extends Error {
@@ -29,17 +55,26 @@ export function parseConfig(input: unknown, source = 'configuration', env: Envir
     });
     throw new ConfigError(`invalid ${source}: ${problems.join('; ')}`);
   }
-  const { access, registries, ...config } = result.data;
+  const { access, registries, server, ...config } = result.data;
+  const { metrics, ...listen } = server;
+  const { token, tokenEnv, tokenFile, enabled } = metrics;
+  const metricsSecret = [token, tokenEnv, tokenFile].some((value) => value !== undefined)
+    ? new SharedSecret(readSecretOf({ token, tokenEnv, tokenFile }, 'server.metrics', env, source))
+    : undefined;
   return {
     ...config,
-    registries: registries.map((registry, index) => withCredentials(registry, index, env, source)),
+    server: { ...listen, metrics: { enabled, ...(metricsSecret && { secret: metricsSecret }) } },
+    registries: registries.map((registry, index) => withSecrets(registry, index, env, source)),
     access: resolveAccess(access, env, source),
   };
 }
 
-/** The registry with its credentials read from the configuration, the environment, a file or the Docker config. */
-function withCredentials(
-  { auth, ...registry }: ParsedConfig['registries'][number],
+/**
+ * The registry with its credentials read from the configuration, the environment, a file or the
+ * Docker config, and its notification secret read.
+ */
+function withSecrets(
+  { auth, notifications, ...registry }: ParsedRegistry,
   index: number,
   env: Environment,
   source: string,
@@ -52,7 +87,12 @@ function withCredentials(
     const key = ['registries', index, ...(error.key ? ['auth', error.key] : [])].join('.');
     throw new ConfigError(`invalid ${source}: ${key}: ${error.message}`);
   }
-  return credentials ? { ...registry, credentials } : registry;
+  const secret = notifications && new SharedSecret(readSecretOf(notifications, `registries.${index}.notifications`, env, source));
+  return {
+    ...registry,
+    ...(credentials && { credentials }),
+    ...(notifications && secret && { notifications: { secret, maxStalenessMs: notifications.maxStalenessMs } }),
+  };
 }
 
 /** The tokens with their secrets read from the configuration, the environment or files. */
@@ -60,7 +100,7 @@ function resolveAccess(access: ParsedConfig['access'], env: Environment, source:
   const firstKeyOfSecret = new Map<string, string>();
   const tokens = access.tokens.map((entry, index) => {
     const key = `access.tokens.${index}`;
-    const secret = tokenSecret(entry, key, env, source);
+    const secret = readSecretOf(entry, key, env, source);
     const sameAs = firstKeyOfSecret.get(secret);
     if (sameAs !== undefined) throw new ConfigError(`invalid ${source}: ${key}: the same token as ${sameAs}`);
     firstKeyOfSecret.set(secret, key);
@@ -69,7 +109,8 @@ function resolveAccess(access: ParsedConfig['access'], env: Environment, source:
   return { tokens, requireReadToken: access.requireReadToken };
 }
 
-function tokenSecret(entry: AccessTokenEntry, key: string, env: Environment, source: string): string {
+/** The secret an entry gives inline, in an environment variable or in a file; `key` names the entry in messages. */
+function readSecretOf(entry: SecretEntry, key: string, env: Environment, source: string): string {
   if (entry.token !== undefined) return entry.token;
   const origin = entry.tokenEnv !== undefined ? `${key}.tokenEnv` : `${key}.tokenFile`;
   const fail = (problem: string) => new ConfigError(`invalid ${source}: ${origin}: ${problem}`);

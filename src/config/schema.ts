@@ -10,6 +10,29 @@ import { DEFAULT_LIST_LIMITS } from '../registry/tags.js';
 
 const MiB = 1024 * 1024;
 
+/** Long enough that guessing is hopeless; `openssl rand -hex 32` gives 64 characters. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * A shared secret (an access token, the registry's notification secret, the metrics token):
+ * inline, from an environment variable or from a file, exactly one of them. Messages never
+ * include the secret: zod's own messages do not echo values, and ours neither.
+ */
+const secretFields = {
+  token: z.string().min(MIN_TOKEN_LENGTH, `at least ${MIN_TOKEN_LENGTH} characters`).regex(/^\S+$/, 'no whitespace').optional(),
+  /** Name of an environment variable holding the secret. */
+  tokenEnv: z.string().min(1).optional(),
+  /** A file holding the secret (surrounding whitespace ignored). */
+  tokenFile: z.string().min(1).optional(),
+};
+
+export type SecretEntry = { token?: string | undefined; tokenEnv?: string | undefined; tokenFile?: string | undefined };
+
+const oneSecret = [
+  (entry: SecretEntry) => [entry.token, entry.tokenEnv, entry.tokenFile].filter((source) => source !== undefined).length === 1,
+  'exactly one of token, tokenEnv and tokenFile',
+] as const;
+
 const registrySchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
@@ -64,6 +87,20 @@ const registrySchema = z
         }
       })
       .optional(),
+    /**
+     * The registry posts its events (distribution's notifications) to /notifications/<name>
+     * with this secret as a bearer token; the gateway then keeps what it read until an event
+     * says it changed, or maxStalenessMs passed.
+     */
+    notifications: z
+      .object({
+        ...secretFields,
+        /** How long what was read stays trusted without an event: the registry loses undelivered events when it restarts. */
+        maxStalenessMs: z.int().min(0).max(86_400_000).default(300_000),
+      })
+      .strict()
+      .refine(...oneSecret)
+      .optional(),
     /** The repositories to list, for registries without a usable catalog; sorted, as the catalog would be. */
     repositories: z
       .array(z.string().refine(isValidRepositoryName, 'a repository name (lowercase components of [a-z0-9._-] separated by "/")'))
@@ -73,27 +110,17 @@ const registrySchema = z
   })
   .strict();
 
-/** Long enough that guessing is hopeless; `openssl rand -hex 32` gives 64 characters. */
-export const MIN_TOKEN_LENGTH = 16;
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Messages never include the token: zod's own messages do not echo values, and ours neither. */
 export const accessTokenSchema = z
   .object({
     /** Shown in FORBIDDEN messages and logs instead of the token. */
     name: z.string().regex(TOKEN_NAME, 'letters, digits, ".", "_" and "-", starting with a letter or digit'),
     scopes: z.array(z.enum(ACCESS_SCOPES)).min(1, `at least one of ${ACCESS_SCOPES.join(', ')}`),
-    token: z.string().min(MIN_TOKEN_LENGTH, `at least ${MIN_TOKEN_LENGTH} characters`).regex(/^\S+$/, 'no whitespace').optional(),
-    /** Name of an environment variable holding the token. */
-    tokenEnv: z.string().min(1).optional(),
-    /** A file holding the token (surrounding whitespace ignored). */
-    tokenFile: z.string().min(1).optional(),
+    ...secretFields,
   })
   .strict()
-  .refine(
-    (entry) => [entry.token, entry.tokenEnv, entry.tokenFile].filter((source) => source !== undefined).length === 1,
-    'exactly one of token, tokenEnv and tokenFile',
-  );
+  .refine(...oneSecret);
 
 export const configSchema = z
   .object({
@@ -102,6 +129,14 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(4000),
+        /** GET /metrics (Prometheus); with a token, only for requests bearing it. */
+        metrics: z
+          .object({ enabled: z.boolean().default(true), ...secretFields })
+          .strict()
+          .refine((metrics) => [metrics.token, metrics.tokenEnv, metrics.tokenFile].filter((source) => source !== undefined).length <= 1, {
+            message: 'at most one of token, tokenEnv and tokenFile',
+          })
+          .prefault({}),
         /** Bytes a request body may have; a GraphQL query is rarely more than a few KiB. */
         maxRequestBytes: z
           .int()

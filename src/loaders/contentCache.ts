@@ -26,7 +26,11 @@ export class ContentCache {
   /** Keys of the latest lookups, oldest first: what queries have been asking for lately. */
   private readonly recentLookups: string[] = [];
 
-  constructor(maxBytes: number) {
+  /** onLookup: each lookup, by what was looked up (manifest, config, created) and whether it was there. */
+  constructor(
+    maxBytes: number,
+    private readonly onLookup: (kind: string, hit: boolean) => void = () => {},
+  ) {
     this.content = new LRUCache<string, Cached>({
       // lru-cache needs a positive bound; a zero budget simply never stores.
       maxSize: Math.max(maxBytes, 1),
@@ -78,7 +82,9 @@ export class ContentCache {
 
   private lookUp(cacheKey: string): Cached | undefined {
     if (this.recentLookups.push(cacheKey) > RECENT_LOOKUPS) this.recentLookups.shift();
-    return this.content.get(cacheKey);
+    const hit = this.content.get(cacheKey);
+    this.onLookup(cacheKey.slice(0, cacheKey.indexOf('\u0000')), hit !== undefined);
+    return hit;
   }
 
   setConfig(registry: string, repository: string, digest: string, config: ImageConfigDocument, bytes: number): void {

@@ -2,9 +2,17 @@ import DataLoader from 'dataloader';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError, malformedRegistryData, nullIfNotFound } from '../registry/errors.js';
 import { InvalidReferenceError, isDigest } from '../registry/reference.js';
-import type { BlobHeadResult, FetchedManifest, ImageConfigDocument, ManifestHeadResult, PingResult } from '../registry/types.js';
+import type {
+  BlobHeadResult,
+  CatalogPage,
+  FetchedManifest,
+  ImageConfigDocument,
+  ManifestHeadResult,
+  PingResult,
+} from '../registry/types.js';
 import { isRecord } from '../util/isRecord.js';
 import type { ContentCache } from './contentCache.js';
+import type { Freshness } from './freshness.js';
 import type { ObservedSizes } from './observedSizes.js';
 
 export interface RepositoryKey {
@@ -21,19 +29,67 @@ export interface DigestKey extends RepositoryKey {
   digest: string;
 }
 
+export interface CatalogPageKey {
+  registry: string;
+  n: number;
+  last: string | undefined;
+}
+
+/** Where the loaders read from. */
+export interface LoaderSources {
+  /** The client of a registry as this request uses it (bound to its operation). */
+  clientOf: (registry: string) => RegistryClient;
+  /** Content addressed by digest, process-wide. */
+  cache: ContentCache;
+  /** What the gateway has seen of sizes, for the query cost estimate. */
+  observed: ObservedSizes;
+  /** What is kept of a registry that sends its events; undefined for the others, which are read afresh every request. */
+  freshnessOf: (registry: string) => Freshness | undefined;
+}
+
 /**
  * Every upstream read of one GraphQL request goes through these loaders, so a query that
  * touches the same tag list, tag, digest or config many times asks the registry once.
- * Created per request: tag lists and tags move, and must not be served stale across requests;
- * content addressed by digest is also kept across requests, in the ContentCache. `clientOf`
- * gives the client of a registry as this request uses it (bound to its operation).
+ * Created per request: tag lists and tags move, and are read afresh each request, except from a
+ * registry that sends its events (Freshness); content addressed by digest is also kept across
+ * requests, in the ContentCache.
  */
-export function createLoaders(clientOf: (registry: string) => RegistryClient, cache: ContentCache, observed: ObservedSizes) {
-  const status = loaderOf<string, PingResult>((registry) => clientOf(registry).ping());
+export function createLoaders({ clientOf, cache, observed, freshnessOf }: LoaderSources) {
+  const status = loaderOf<string, PingResult>(async (registry) => {
+    const fresh = freshnessOf(registry);
+    const known = fresh?.ping();
+    if (known) return known;
+    const ping = await clientOf(registry).ping();
+    fresh?.setPing(ping);
+    return ping;
+  });
+
+  /** One page of the catalog (`n` names after `last`). */
+  const catalogPages = loaderOf<CatalogPageKey, CatalogPage>(
+    async ({ registry, n, last }) => {
+      const fresh = freshnessOf(registry);
+      const known = fresh?.catalogPage(n, last);
+      if (known) return known;
+      const page = await clientOf(registry).catalogPage({ n, ...(last !== undefined && { last }) });
+      fresh?.setCatalogPage(n, last, page);
+      return page;
+    },
+    ({ registry, n, last }) => `${registry}\u0000${n}\u0000${last ?? ''}`,
+  );
 
   const tags = loaderOf<RepositoryKey, string[]>(async (key) => {
     listsAsked.add(repositoryCacheKey(key));
+    const fresh = freshnessOf(key.registry);
+    const known = fresh?.tagList(key.repository);
+    if (known) return known;
+    if (fresh?.repositoryExists(key.repository) === false) {
+      throw new RegistryError({
+        kind: 'NOT_FOUND',
+        message: `GET /v2/${key.repository}/tags/list: 404 NAME_UNKNOWN (as the registry said before)`,
+      });
+    }
     const list = await clientOf(key.registry).tagsList(key.repository);
+    fresh?.setTagList(key.repository, list);
     observed.recordTagList(key.registry, key.repository, list.length);
     return list;
   }, repositoryCacheKey);
@@ -45,14 +101,23 @@ export function createLoaders(clientOf: (registry: string) => RegistryClient, ca
   /** Whether the repository exists: from its tag list when this request reads it anyway, else one small probe. */
   const repositories = loaderOf<RepositoryKey, boolean>(async (key) => {
     if (hasTagList(key)) return (await nullIfNotFound(tags.load(key))) !== null;
-    return clientOf(key.registry).repositoryExists(key.repository);
+    const fresh = freshnessOf(key.registry);
+    const known = fresh?.repositoryExists(key.repository);
+    if (known !== undefined) return known;
+    const exists = await clientOf(key.registry).repositoryExists(key.repository);
+    fresh?.setRepositoryExists(key.repository, exists);
+    return exists;
   }, repositoryCacheKey);
 
   /** What a tag points at now, by HEAD; null when the repository has no such tag. */
-  const tagHeads = loaderOf<ManifestKey, ManifestHeadResult | null>(
-    ({ registry, repository, reference }) => nullIfNotFound(clientOf(registry).manifestHead(repository, reference)),
-    manifestCacheKey,
-  );
+  const tagHeads = loaderOf<ManifestKey, ManifestHeadResult | null>(async ({ registry, repository, reference }) => {
+    const fresh = freshnessOf(registry);
+    const known = fresh?.tagHead(repository, reference);
+    if (known !== undefined) return known;
+    const head = await nullIfNotFound(clientOf(registry).manifestHead(repository, reference));
+    fresh?.setTagHead(repository, reference, head);
+    return head;
+  }, manifestCacheKey);
 
   /** Per repository, the loads by tag in flight: a load by digest waits for them (see loadByDigest). */
   const tagLoadsInFlight = new Map<string, Set<Promise<unknown>>>();
@@ -93,7 +158,13 @@ export function createLoaders(clientOf: (registry: string) => RegistryClient, ca
       if (head === null) throw new RegistryError({ kind: 'NOT_FOUND', message: `HEAD /v2/${repository}/manifests/${reference}: 404` });
       return fetchByDigest({ registry, repository, digest: head.digest });
     }
-    return remember(registry, repository, await clientOf(registry).manifestGet(repository, reference));
+    const manifest = remember(registry, repository, await clientOf(registry).manifestGet(repository, reference));
+    freshnessOf(registry)?.setTagHead(repository, reference, {
+      digest: manifest.digest,
+      mediaType: manifest.mediaType,
+      size: manifest.size,
+    });
+    return manifest;
   }
 
   /**
@@ -138,7 +209,7 @@ export function createLoaders(clientOf: (registry: string) => RegistryClient, ca
     digestCacheKey,
   );
 
-  return { status, tags, hasTagList, repositories, tagHeads, manifests, configs, blobs };
+  return { status, catalogPages, tags, hasTagList, repositories, tagHeads, manifests, configs, blobs };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,14 +1,18 @@
 /**
  * The gateway's domain, created per request over that request's loaders and the process-wide
- * content cache: registries, repositories, tags, manifests and blobs, and the write workflows.
+ * content cache: registries, repositories, tags, manifests and blobs, the write workflows, and
+ * subscriptions to registry events.
  * Plain TypeScript in and out; the schema (src/schema/) maps GraphQL arguments onto it.
  */
 import type { RequestAccess } from '../access.js';
 import type { ContentCache } from '../loaders/contentCache.js';
+import type { Freshness } from '../loaders/freshness.js';
 import type { ObservedSizes } from '../loaders/observedSizes.js';
 import type { CallContext } from '../registry/types.js';
 import type { RegistrySet } from '../registries.js';
 import { Blobs } from './blobs.js';
+import { EventBus } from './events/eventBus.js';
+import { Subscriptions } from './events/subscriptions.js';
 import { Manifests } from './manifests.js';
 import { Reads } from './reads.js';
 import { Registries } from './registries.js';
@@ -21,6 +25,10 @@ export interface ModelDependencies {
   cache: ContentCache;
   /** What the gateway has seen of sizes: the loaders report what they read. */
   observed: ObservedSizes;
+  /** What is kept of each registry that sends its events. */
+  freshness?: ReadonlyMap<string, Freshness>;
+  /** Where registry events go to subscribers. */
+  events?: EventBus;
   /** What the request may do; the write workflows check what depends on the registry's content. */
   access: RequestAccess;
   /** Binds every upstream request to the request's operation (its budget, its cancellation); none: unbound. */
@@ -34,14 +42,16 @@ export class Model {
   readonly manifests: Manifests;
   readonly blobs: Blobs;
   readonly writes: Writes;
+  readonly subscriptions: Subscriptions;
 
-  constructor({ registries, cache, observed, access, call = {} }: ModelDependencies) {
-    const reads = new Reads(registries, cache, observed, call);
+  constructor({ registries, cache, observed, freshness = new Map(), events = new EventBus(), access, call = {} }: ModelDependencies) {
+    const reads = new Reads(registries, cache, observed, freshness, call);
     this.registries = new Registries(reads);
     this.repositories = new Repositories(reads);
     this.manifests = new Manifests(reads);
     this.tags = new Tags(reads, this.manifests);
     this.blobs = new Blobs(reads);
     this.writes = new Writes(reads, this.registries, this.manifests, access);
+    this.subscriptions = new Subscriptions(events, this.registries);
   }
 }

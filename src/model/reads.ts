@@ -4,6 +4,7 @@
  * cache, and what a write makes stale.
  */
 import type { ContentCache } from '../loaders/contentCache.js';
+import type { Freshness } from '../loaders/freshness.js';
 import { createLoaders, type Loaders } from '../loaders/loaders.js';
 import type { ObservedSizes } from '../loaders/observedSizes.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -28,6 +29,7 @@ export class Reads {
     readonly registries: RegistrySet,
     readonly cache: ContentCache,
     readonly observed: ObservedSizes,
+    private readonly freshness: ReadonlyMap<string, Freshness>,
     private readonly call: CallContext,
   ) {
     this.#loaders = this.newLoaders();
@@ -51,8 +53,8 @@ export class Reads {
 
   /**
    * Forgets what a write made stale, so that no later read sees the removed tag, the old digest
-   * of a moved tag or a deleted manifest. Process-wide: the tags' last digests and the deleted
-   * manifests. In this request: everything read so far, as the loaders' memory of tag lists and
+   * of a moved tag or a deleted manifest. Process-wide: the tags' last digests, the deleted
+   * manifests and what is kept of the repository. In this request: everything read so far, as the loaders' memory of tag lists and
    * manifests may predate the write; the rest of the request (the mutation's payload, the next
    * mutation of the operation) reads afresh.
    */
@@ -60,10 +62,16 @@ export class Reads {
     const { registry, repository } = write;
     for (const tag of write.tags) this.cache.forgetTag(registry, repository, tag);
     for (const digest of write.deletedDigests) this.cache.forgetManifest(registry, repository, digest);
+    this.freshness.get(registry)?.forgetRepository(repository);
     this.#loaders = this.newLoaders();
   }
 
   private newLoaders(): Loaders {
-    return createLoaders((registry) => this.client(registry), this.cache, this.observed);
+    return createLoaders({
+      clientOf: (registry) => this.client(registry),
+      cache: this.cache,
+      observed: this.observed,
+      freshnessOf: (registry) => this.freshness.get(registry),
+    });
   }
 }

@@ -42,12 +42,13 @@ export class Repositories {
       throw badInput(`invalid prefix ${quote(prefix)}: repository names use only [a-z0-9._/-]`);
     }
     const configured = registry.config.repositories;
-    const client = this.reads.client(registry.config.name);
-    const catalog: FetchCatalogPage = configured ? staticCatalog(configured) : (params) => client.catalogPage(params);
+    const name = registry.config.name;
+    const catalog: FetchCatalogPage = configured
+      ? staticCatalog(configured)
+      : ({ n, last }) => this.reads.loaders.catalogPages.load({ registry: name, n, last });
     const page = await readRepositoryPage(catalog, { first, after, prefix });
-    if (after === undefined && prefix === undefined && !page.hasNextPage)
-      this.reads.observed.recordCatalog(registry.config.name, page.names.length);
-    return connectionOf(CURSOR_KIND, page.names, (name) => ({ registry: registry.config.name, name }), {
+    if (after === undefined && prefix === undefined && !page.hasNextPage) this.reads.observed.recordCatalog(name, page.names.length);
+    return connectionOf(CURSOR_KIND, page.names, (repository) => ({ registry: name, name: repository }), {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: after !== undefined,
     });

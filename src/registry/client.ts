@@ -170,6 +170,11 @@ export class RegistryClient {
     return blobCopy(this.sender, request);
   }
 
+  /** Requests to the registry in flight now, over every view of this client. */
+  get inFlight(): number {
+    return this.transport.inFlight;
+  }
+
   /** Closes the connection pool; requests in flight finish first. */
   close(): Promise<void> {
     return this.transport.close();

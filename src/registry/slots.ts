@@ -8,7 +8,7 @@ export class Slots {
   private free: number;
   private readonly waiting: Array<{ grant: () => void }> = [];
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.free = size;
   }
 
@@ -34,6 +34,11 @@ export class Slots {
       this.waiting.push(entry);
     });
     return this.releaser();
+  }
+
+  /** Slots taken now: requests in flight. */
+  get inUse(): number {
+    return this.size - this.free;
   }
 
   /** Requests waiting for a slot. */

@@ -210,6 +210,11 @@ export class Transport implements RequestSender {
     }
   }
 
+  /** Requests in flight now. */
+  get inFlight(): number {
+    return this.slots.inUse;
+  }
+
   async close(): Promise<void> {
     const owned = [this.foreignAgent, this.injectedDispatcher ? undefined : this.registryDispatcher];
     await Promise.all(owned.map((dispatcher) => dispatcher?.close()));

@@ -26,6 +26,8 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A subscriber without the scope is refused when it subscribes, not left connected and refused each event.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       read: context.access.allows('read'),
       write: context.access.allows('write'),

@@ -1,26 +1,14 @@
-import { unsupported } from '../model/errors.js';
-import { builder } from './builder.js';
-
 /**
- * RegistryEvent and the root field Subscription.registryEvents: the contract's registry events.
- * The types are public API; the gateway does not receive the registry's notifications yet, so
- * subscribing answers UNSUPPORTED.
+ * RegistryEvent and the root field Subscription.registryEvents: the registry's notifications
+ * (push, delete, mount) as they arrive, over Server-Sent Events or WebSocket (graphql-ws).
  */
+import type { RegistryEvent } from '../model/events/registryEvent.js';
+import { builder } from './builder.js';
+import { grammar } from './inputs.js';
+
 const RegistryEventActionRef = builder.enumType('RegistryEventAction', { values: ['PUSH', 'DELETE', 'MOUNT'] as const });
 
-interface RegistryEventShape {
-  id: string;
-  registry: string;
-  action: 'PUSH' | 'DELETE' | 'MOUNT';
-  repository: string;
-  tag: string | null;
-  digest: string | null;
-  mediaType: string | null;
-  timestamp: Date;
-  actor: string | null;
-}
-
-const RegistryEventRef = builder.objectRef<RegistryEventShape>('RegistryEvent').implement({
+const RegistryEventRef = builder.objectRef<RegistryEvent>('RegistryEvent').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     registry: t.exposeString('registry'),
@@ -43,13 +31,11 @@ builder.subscriptionType({
       description: "Events from the registry's notifications (push, delete, mount), optionally filtered.",
       args: {
         registry: t.arg.string(),
-        repository: t.arg.string(),
+        repository: t.arg.string({ ...grammar('repository') }),
         actions: t.arg({ type: [RegistryEventActionRef] }),
       },
-      subscribe: () => {
-        throw unsupported("registry events are not available yet: the gateway does not receive the registry's notifications");
-      },
-      resolve: (event) => event as RegistryEventShape,
+      subscribe: (_root, args, context) => context.model.subscriptions.registryEvents(args),
+      resolve: (event) => event,
     }),
   }),
 });

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { AccessControl } from '../access.js';
 import type { GatewayConfig } from '../config/index.js';
 import { ContentCache } from '../loaders/contentCache.js';
+import { Freshness } from '../loaders/freshness.js';
 import { ObservedSizes } from '../loaders/observedSizes.js';
+import { EventBus } from '../model/events/eventBus.js';
+import { NotificationReceiver } from '../model/events/notifications.js';
 import { Model } from '../model/model.js';
 import { Operation } from '../model/operation.js';
 import type { UpstreamRequestEvent } from '../registry/types.js';
@@ -18,8 +21,13 @@ import { useAuditLog } from './audit.js';
 import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
 import { yogaLogger } from './logging.js';
+import { GatewayMetrics } from './metrics.js';
+import { useMetrics } from './metricsEndpoint.js';
 import { useMutationCsrfPrevention } from './mutationCsrf.js';
+import { useNotifications } from './notifications.js';
 import { useOperationLifecycle } from './operationLifecycle.js';
+import { useOperationLog } from './operationLog.js';
+import { useRequestId } from './requestId.js';
 import { useQueryCost } from './queryCost.js';
 
 export interface GatewayAppOptions {
@@ -34,6 +42,9 @@ export interface GatewayApp {
   registries: RegistrySet;
   cache: ContentCache;
   observed: ObservedSizes;
+  metrics: GatewayMetrics;
+  /** Registry events on their way to subscribers. */
+  events: EventBus;
   /** Closes the registries' connection pools. */
   close(): Promise<void>;
 }
@@ -71,12 +82,25 @@ query Dashboard {
 
 /** The gateway as a fetch handler, without listening: tests call yoga.fetch, main.ts listens. */
 export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayAppOptions): GatewayApp {
+  const metrics = new GatewayMetrics(() => new Map(registries.list().map((entry) => [entry.config.name, entry.client.inFlight])));
   const registries = new RegistrySet(config, (event) => {
-    logger?.debug({ upstream: event }, 'upstream request');
+    metrics.upstreamRequest(event);
+    // No answer, the registry's failure, or its rate limit: worth an operator's look. Others (a 404, a 401 challenge) are answers.
+    if (event.status === 0 || event.status >= 500 || event.status === 429) logger?.warn({ upstream: event }, 'upstream request failed');
+    else logger?.debug({ upstream: event }, 'upstream request');
     onUpstreamRequest?.(event);
   });
-  const cache = new ContentCache(config.cache.maxBytes);
+  const cache = new ContentCache(config.cache.maxBytes, (kind, hit) => metrics.cacheLookup(kind, hit));
   const observed = new ObservedSizes(() => cache.uncachedShare(), config.registries.length);
+  const freshness = new Map(
+    config.registries.flatMap(({ name, notifications }) =>
+      notifications
+        ? [[name, new Freshness(notifications.maxStalenessMs, Date.now, (hit) => metrics.cacheLookup('freshness', hit))] as const]
+        : [],
+    ),
+  );
+  const events = new EventBus();
+  const receiver = new NotificationReceiver(events, freshness);
   const access = new AccessControl(config.access);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
@@ -84,7 +108,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     context: ({ request }) => {
       const requestAccess = access.forRequest(request.headers.get('authorization'));
       const operation = new Operation(config.limits);
-      const model = new Model({ registries, cache, observed, access: requestAccess, call: operation.callContext });
+      const model = new Model({ registries, cache, observed, freshness, events, access: requestAccess, call: operation.callContext });
       return { model, access: requestAccess, operation };
     },
     cors: corsOptions(config.server.cors),
@@ -104,17 +128,20 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       },
     },
     plugins: [
-      // First: they see the end of every operation, those the later ones refuse included.
+      useRequestId(),
+      // Before the plugins that may refuse an operation: they see the end of every operation, refused ones included.
       useOperationLifecycle(config.limits.maxQueryCost),
-      ...(logger ? [useAuditLog(logger)] : []),
+      ...(logger ? [useOperationLog(logger), useAuditLog(logger)] : []),
+      useMetrics(metrics, config.server.metrics),
       useBoundedErrorMessages(),
       useHealthChecks(registries),
+      useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),
       useArgumentGrammar(),
       useQueryCost(config.limits, config.registries.length, observed),
     ],
   });
-  return { yoga, registries, cache, observed, close: () => registries.close() };
+  return { yoga, registries, cache, observed, metrics, events, close: () => registries.close() };
 }
 
 /**

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       port: 4000,
       maxRequestBytes: 1024 * 1024,
       cors: { origins: [], credentials: false },
+      metrics: { enabled: true },
     });
     expect(config.limits).toMatchObject({ maxQueryCost: 100_000, maxQueryMs: 60_000, maxListPages: 1000, maxListBytes: 64 * 1024 * 1024 });
     expect(config.cache.maxBytes).toBe(64 * 1024 * 1024);

@@ -57,7 +57,12 @@ const key = (reference: string) => ({ registry: 'local', repository: 'team/api',
 describe('manifests by digest while tags are loading', () => {
   it('wait for the tag that brings the same manifest instead of fetching it again', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
+    const loaders = createLoaders({
+      clientOf: () => client,
+      cache: new ContentCache(1024 * 1024),
+      observed: new ObservedSizes(),
+      freshnessOf: () => undefined,
+    });
     const listLoad = loaders.manifests.load(key('multi'));
     const v2Load = loaders.manifests.load(key('v2'));
     await release('multi');
@@ -73,7 +78,12 @@ describe('manifests by digest while tags are loading', () => {
 
   it('fetch by digest what no tag brought, once the tags are in', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
+    const loaders = createLoaders({
+      clientOf: () => client,
+      cache: new ContentCache(1024 * 1024),
+      observed: new ObservedSizes(),
+      freshnessOf: () => undefined,
+    });
     const v2Load = loaders.manifests.load(key('v2'));
     const child = loaders.manifests.load(key(arm64.digest));
     await new Promise((resolve) => setImmediate(resolve));
@@ -87,7 +97,12 @@ describe('manifests by digest while tags are loading', () => {
 
   it('go ahead when the tag they waited for fails', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders(() => client, new ContentCache(1024 * 1024), new ObservedSizes());
+    const loaders = createLoaders({
+      clientOf: () => client,
+      cache: new ContentCache(1024 * 1024),
+      observed: new ObservedSizes(),
+      freshnessOf: () => undefined,
+    });
     const gone = loaders.manifests.load(key('gone'));
     const child = loaders.manifests.load(key(list.digest));
     await release('gone');

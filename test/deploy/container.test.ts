@@ -1,0 +1,60 @@
+/**
+ * Docker is not available where the tests run, so the container files are checked for what can
+ * go wrong without it: the registry's notifications reach the gateway's endpoint with the secret
+ * the gateway expects, and the image runs what `npm run build` makes, as a non-root user.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../src/config/index.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const SECRET = 'a-secret-from-dot-env-0123456789abcdef';
+/** What Compose does with ${VAR} and ${VAR:?message} in the file. */
+const interpolate = (text: string) => text.replace(/\$\{REGQL_NOTIFICATIONS_TOKEN(?::\?[^}]*)?\}/g, SECRET);
+
+describe('deploy/compose.yaml', () => {
+  const compose = parseYaml(interpolate(read('deploy/compose.yaml'))) as any;
+  const registryConfig = parseYaml(compose.configs['registry-config'].content) as any;
+  const gatewayService = compose.services.regql;
+  const gatewayConfig = parseConfig(parseYaml(compose.configs['regql-config'].content), 'regql-config', gatewayService.environment);
+
+  it("points the registry's notifications at the gateway's endpoint for that registry, with the gateway's secret", () => {
+    const [endpoint] = registryConfig.notifications.endpoints;
+    const url = new URL(endpoint.url);
+    expect(compose.services).toHaveProperty(url.hostname);
+    expect(Number(url.port)).toBe(gatewayConfig.server.port);
+    expect(gatewayService.ports).toContain(`${gatewayConfig.server.port}:${gatewayConfig.server.port}`);
+    const [, name] = /^\/notifications\/([^/]+)$/.exec(url.pathname)!;
+    const registry = gatewayConfig.registries.find((candidate) => candidate.name === name)!;
+    expect(registry.notifications).toBeDefined();
+    expect(registry.notifications!.secret.admits(endpoint.headers.Authorization[0])).toBe(true);
+    expect(endpoint.ignore.actions).toEqual(['pull']);
+  });
+
+  it("points the gateway at the registry service's port, with deletes enabled for the gateway's writes", () => {
+    const registryUrl = new URL(gatewayConfig.registries[0]!.url);
+    expect(compose.services).toHaveProperty(registryUrl.hostname);
+    expect(registryConfig.http.addr).toBe(`:${registryUrl.port}`);
+    expect(registryConfig.storage.delete.enabled).toBe(true);
+    expect(gatewayService.environment.REGQL_CONFIG).toBe(gatewayService.configs[0].target);
+    expect(gatewayConfig.server.host).toBe('0.0.0.0');
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+
+  it('runs what npm start runs, built by npm run build, as the unprivileged user', () => {
+    const start = packageJson.scripts.start!.replace(/^node /, '');
+    expect(dockerfile).toContain(`CMD ["node", "${start}"]`);
+    expect(dockerfile).toContain('RUN npm run build');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/ENV .*HOST=0\.0\.0\.0/);
+  });
+
+  it('checks its health on /healthz, which the gateway serves', () => {
+    expect(dockerfile).toMatch(/HEALTHCHECK[^\n]*\n?.*\/healthz/);
+  });
+});
