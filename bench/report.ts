@@ -51,6 +51,8 @@ export interface BenchResults {
   machine: { cores: number; memoryGiB: number; cpuModel: string; node: string; registry: string; date: string };
   content: { repositories: number; tags: number; manifests: number; seedMs: number; catalogSeedMs: number };
   gateway: Measured;
+  /** The gateway on the same registry configured as sending its events (registries[].notifications). */
+  live: Measured;
   parallel: Measured;
   sequential: Measured;
   catalog: CatalogPageSample[];
@@ -114,7 +116,7 @@ function countOver(samples: readonly Sample[], kind: string): string {
 }
 
 export function renderReport(results: BenchResults): string {
-  const { options, machine, content, gateway, parallel, sequential, catalog, refusal, faults, memory } = results;
+  const { options, machine, content, gateway, live, parallel, sequential, catalog, refusal, faults, memory } = results;
   const clients = [
     ['gateway (Dashboard query)', gateway],
     ['parallel direct client', parallel],
@@ -224,6 +226,48 @@ export function renderReport(results: BenchResults): string {
       seconds(cpuMedian(samples, 'registry')),
       `${Math.round(busy(samples) * 100)}%`,
     ]),
+  );
+
+  lines.push(
+    '## Warm dashboard on a registry that sends its events',
+    '',
+    'The same registry configured as sending its notifications (`registries[].notifications`): the gateway keeps the ping, the catalog page, ' +
+      'the tag lists and what each tag points at until an event says the repository changed (or `maxStalenessMs`), so the repeated dashboard asks the registry nothing.',
+    '',
+  );
+  table(
+    ['Dashboard', 'median', 'runs', 'upstream calls'],
+    [
+      [
+        'gateway, registry with events, cold',
+        seconds(medianMs(live.cold)),
+        live.cold.map((sample) => seconds(sample.ms)).join(', '),
+        countOver(live.cold, 'total'),
+      ],
+      [
+        'gateway, registry with events, warm',
+        seconds(medianMs(live.warm)),
+        live.warm.map((sample) => seconds(sample.ms)).join(', '),
+        countOver(live.warm, 'total'),
+      ],
+      [
+        'gateway, warm (no events)',
+        seconds(medianMs(gateway.warm)),
+        gateway.warm.map((sample) => seconds(sample.ms)).join(', '),
+        countOver(gateway.warm, 'total'),
+      ],
+      [
+        'parallel direct client, warm',
+        seconds(medianMs(parallel.warm)),
+        parallel.warm.map((sample) => seconds(sample.ms)).join(', '),
+        countOver(parallel.warm, 'total'),
+      ],
+    ],
+  );
+  lines.push(
+    `The warm dashboard with events takes ${ratio(medianMs(live.warm) / medianMs(parallel.warm))}x the time of the parallel direct client's warm run, ` +
+      'which cannot skip its HEADs: without events, nothing tells a client that a tag has not moved.',
+    '',
   );
 
   lines.push('## Upstream calls per query', '', 'Counted at the proxy; identical in every run unless a range is shown.', '');
@@ -352,6 +396,11 @@ export function renderReport(results: BenchResults): string {
         'a query expected over the cost budget makes no upstream call',
         `${refusal.counts.total} calls`,
         met(refusal.error !== undefined && refusal.counts.total === 0),
+      ],
+      [
+        'warm dashboard on a registry that sends its events: no upstream call',
+        countOver(live.warm, 'total'),
+        met(live.warm.every((sample) => sample.counts.total === 0)),
       ],
       [
         'a registry answering 503 to every 20th request: the dashboard complete',

@@ -97,6 +97,13 @@ async function runBenchmark(
   const gatewayConfig = {
     registries: [
       { name: 'bench', url: dashboardProxy.url, concurrency: options.concurrency },
+      // The same registry as one that sends its events: what was read is kept until an event says it changed.
+      {
+        name: 'live',
+        url: dashboardProxy.url,
+        concurrency: options.concurrency,
+        notifications: { token: 'bench-notification-secret-0123' },
+      },
       { name: 'flaky', url: faultyProxy.url, concurrency: options.concurrency },
       { name: 'stalling', url: faultyProxy.url, concurrency: options.concurrency, timeoutMs: STALL_TIMEOUT_MS },
       { name: 'down', url: downUrl, concurrency: options.concurrency },
@@ -133,11 +140,11 @@ async function runBenchmark(
     const registry = (await processCpuMsOf(registryPid)) - registryBefore;
     return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry }, ...(cost && { cost }) };
   };
-  const gatewayDashboard = async (cold: boolean) => {
+  const gatewayDashboard = async (cold: boolean, registry = 'bench') => {
     if (cold) await gatewayWorker.call('reset');
     return measure(async () => {
       const before = await gatewayWorker.call<WorkerStats>('stats');
-      const { ms, data, cost } = await gateway.query(dashboardQuery, variables);
+      const { ms, data, cost } = await gateway.query(dashboardQuery, { ...variables, registry });
       const after = await gatewayWorker.call<WorkerStats>('stats');
       const lines = linesOfDashboard(data as Parameters<typeof linesOfDashboard>[0]);
       if (lines.length !== expectedLines) throw new Error(`the gateway answered ${lines.length} tags, expected ${expectedLines}`);
@@ -165,12 +172,15 @@ async function runBenchmark(
   const gatewayAfterWarmUp = await gatewayWorker.call<WorkerStats>('stats');
 
   const gatewayRuns: Measured = { cold: [], warm: [] };
+  const liveRuns: Measured = { cold: [], warm: [] };
   const parallelRuns: Measured = { cold: [], warm: [] };
   const sequentialRuns: Measured = { cold: [], warm: [] };
   for (let run = 1; run <= options.runs; run++) {
     // Interleaved, so that whatever else the machine does weighs on both alike.
     gatewayRuns.cold.push(await gatewayDashboard(true));
     gatewayRuns.warm.push(await gatewayDashboard(false));
+    liveRuns.cold.push(await gatewayDashboard(true, 'live'));
+    liveRuns.warm.push(await gatewayDashboard(false, 'live'));
     parallelRuns.cold.push(await directDashboard(parallelWorker, 'parallel', true));
     parallelRuns.warm.push(await directDashboard(parallelWorker, 'parallel', false));
     log(
@@ -187,7 +197,7 @@ async function runBenchmark(
   }
   const gatewayAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
 
-  const all = [gatewayRuns, parallelRuns, sequentialRuns].flatMap(({ cold, warm }) => [...cold, ...warm]);
+  const all = [gatewayRuns, liveRuns, parallelRuns, sequentialRuns].flatMap(({ cold, warm }) => [...cold, ...warm]);
   const answers = new Set(all.map((sample) => sample.fingerprint));
   if (answers.size !== 1) throw new Error(`the clients answered differently (${[...answers].join(', ')}): the comparison would be unfair`);
 
@@ -216,6 +226,7 @@ async function runBenchmark(
       catalogSeedMs,
     },
     gateway: gatewayRuns,
+    live: liveRuns,
     parallel: parallelRuns,
     sequential: sequentialRuns,
     catalog,

@@ -66,16 +66,16 @@ export function useNotifications({ registries, receiver, logger, metrics }: Noti
       try {
         const batch = receiver.receive(name, envelope);
         for (const event of batch.events) metrics?.eventReceived(name, event.action);
-        logger?.info(
-          {
-            registry: name,
-            events: batch.events.length,
-            ignored: batch.ignored,
-            duplicates: batch.duplicates,
-            repositories: [...new Set(batch.events.map((event) => event.repository))].slice(0, 20),
-          },
-          'notification batch',
-        );
+        const line = {
+          registry: name,
+          events: batch.events.length,
+          ignored: batch.ignored,
+          duplicates: batch.duplicates,
+          repositories: [...new Set(batch.events.map((event) => event.repository))].slice(0, 20),
+        };
+        // Batches of nothing but blob pushes (most of what a push sends) are not worth a line at info.
+        if (batch.events.length > 0) logger?.info(line, 'notification batch');
+        else logger?.debug(line, 'notification batch');
         answer(200, { accepted: batch.events.length, ignored: batch.ignored, duplicates: batch.duplicates });
       } catch (error) {
         if (!(error instanceof EnvelopeError)) throw error;
