@@ -1,19 +1,37 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed documents (client preset) for the operations a frontend runs; the tests use them. */
+/**
+ * What the package's client entry point (`regql/client`, src/client/) exports, generated from
+ * the printed schema and the operations a frontend runs: typed documents with their result and
+ * variable types (client preset), the fragment matcher Apollo's and urql's normalised caches
+ * need (possibleTypes), and the introspection result.
+ */
+const OUTPUT = 'src/client/generated/';
+
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   // ESM: relative imports in the generated files need their .js extension.
   emitLegacyCommonJSImports: false,
   documents: ['schema/operations/*.graphql'],
   generates: {
-    'test/generated/': {
+    [OUTPUT]: {
       preset: 'client',
       config: {
         useTypeImports: true,
         scalars: { DateTime: 'string', SafeInt: 'number', JSONObject: 'Record<string, unknown>' },
+        enumsAsTypes: true,
       },
+      // The documents are exported as constants (src/client/index.ts exports graphql.ts only): the
+      // preset's graphql() maps query text to them, and answers {} for any text not among them.
       presetConfig: { fragmentMasking: false },
+    },
+    [`${OUTPUT}possibleTypes.ts`]: {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
+    },
+    [`${OUTPUT}introspection.json`]: {
+      plugins: ['introspection'],
+      config: { minify: true, descriptions: false },
     },
   },
 };

@@ -12,7 +12,7 @@ const graphql = { group: ['graphql', 'graphql-yoga', '@pothos/*'], message: 'onl
 const fixtures = { group: ['**/fixtures/**'], message: 'fixtures and sample content stay out of the gateway' };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/generated/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/client/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -56,6 +56,13 @@ export default tseslint.config(
     }),
   },
   { files: ['src/server/**'], rules: forbid(fixtures) },
+  {
+    files: ['src/client/**'],
+    rules: forbid(fixtures, {
+      group: ['../*', '!./generated/*'],
+      message: 'the client entry point ships no gateway code: only what codegen made',
+    }),
+  },
   {
     files: ['bench/**'],
     rules: forbid({ group: ['**/src/schema/**'], message: 'the bench uses the model and the registry client, not schema internals' }),

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { FetchedManifest, ImageConfigDocument } from '../registry/types.js';
 
-type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number } | { created: Date | null };
+type Cached = { manifest: FetchedManifest } | { config: ImageConfigDocument; bytes: number } | { created: string | null };
 
 /** Lookups remembered for uncachedShare. */
 const RECENT_LOOKUPS = 1024;
@@ -60,12 +60,12 @@ export class ContentCache {
    * content, so it is kept by digest like the content, and sorting by date needs no manifest or
    * config again. undefined when not known.
    */
-  getCreated(registry: string, repository: string, digest: string): Date | null | undefined {
+  getCreated(registry: string, repository: string, digest: string): string | null | undefined {
     const hit = this.lookUp(key('created', registry, repository, digest));
     return hit && 'created' in hit ? hit.created : undefined;
   }
 
-  setCreated(registry: string, repository: string, digest: string, created: Date | null): void {
+  setCreated(registry: string, repository: string, digest: string, created: string | null): void {
     this.content.set(key('created', registry, repository, digest), { created });
   }
 

@@ -37,10 +37,3 @@ export function indexDocument(manifest: FetchedManifest): ImageIndexDocument {
   if (manifest.kind !== 'index') throw new Error('not an index');
   return manifest.document;
 }
-
-/** A date from a document, or null when absent or not a date. */
-export function parseDate(value: string | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}

@@ -6,7 +6,8 @@ import type { ManifestKey } from '../loaders/loaders.js';
 import { isRegistryError, nullIfNotFound } from '../registry/errors.js';
 import { parseReference } from '../registry/reference.js';
 import type { ImageConfigDocument, Platform } from '../registry/types.js';
-import { CREATED_ANNOTATION, hasImageConfig, parseDate, runnableEntries } from './manifestFacts.js';
+import { rfc3339OrNull } from './dates.js';
+import { CREATED_ANNOTATION, hasImageConfig, runnableEntries } from './manifestFacts.js';
 import type { Reads } from './reads.js';
 import type { RepositoryManifest } from './types.js';
 
@@ -45,10 +46,11 @@ export class Manifests {
   }
 
   /**
-   * When the content was made: the image config's `created`, else the created annotation; for an
-   * index, its annotation or else its first runnable image's date.
+   * When the content was made, as the document writes it (RFC 3339): the image config's `created`,
+   * else the created annotation; for an index, its annotation or else its first runnable image's
+   * date. null when none of them is an RFC 3339 date.
    */
-  async created(parent: RepositoryManifest): Promise<Date | null> {
+  async created(parent: RepositoryManifest): Promise<string | null> {
     const { registry, repository, manifest } = parent;
     const known = this.reads.cache.getCreated(registry, repository, manifest.digest);
     if (known !== undefined) return known;
@@ -57,12 +59,12 @@ export class Manifests {
     return created;
   }
 
-  private async workOutCreated(parent: RepositoryManifest): Promise<Date | null> {
+  private async workOutCreated(parent: RepositoryManifest): Promise<string | null> {
     const { manifest } = parent;
-    const annotated = parseDate(manifest.document.annotations?.[CREATED_ANNOTATION]);
+    const annotated = rfc3339OrNull(manifest.document.annotations?.[CREATED_ANNOTATION]);
     if (manifest.kind === 'image') {
       const config = await this.imageConfig(parent);
-      return parseDate(config?.created) ?? annotated;
+      return rfc3339OrNull(config?.created) ?? annotated;
     }
     if (annotated) return annotated;
     const firstImage = runnableEntries(manifest.document)[0];

@@ -1,4 +1,5 @@
 /** Tag orders that don't trust the registry's listing order (distribution 2.8 lists tags unsorted). */
+import { compareNewestFirst } from './dates.js';
 
 export type TagOrderName = 'NAME_ASC' | 'NAME_DESC' | 'SEMVER_DESC' | 'CREATED_DESC';
 
@@ -56,13 +57,13 @@ export function sortBySemver(tags: readonly string[]): string[] {
   });
 }
 
-/** Newest first; tags without a date last, by name. */
-export function sortByCreated(tags: readonly string[], created: ReadonlyMap<string, Date | null>): string[] {
+/** Newest first, to the last digit of the dates (RFC 3339); tags without a date last, by name. */
+export function sortByCreated(tags: readonly string[], created: ReadonlyMap<string, string | null>): string[] {
   return [...tags].sort((a, b) => {
-    const ta = created.get(a)?.getTime();
-    const tb = created.get(b)?.getTime();
-    if (ta !== undefined && tb !== undefined && ta !== tb) return tb - ta;
-    if ((ta === undefined) !== (tb === undefined)) return ta === undefined ? 1 : -1;
+    const da = created.get(a) ?? undefined;
+    const db = created.get(b) ?? undefined;
+    if (da !== undefined && db !== undefined) return compareNewestFirst(da, db) || compareNames(a, b);
+    if ((da === undefined) !== (db === undefined)) return da === undefined ? 1 : -1;
     return compareNames(a, b);
   });
 }

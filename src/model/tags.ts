@@ -76,7 +76,7 @@ export class Tags {
    * When the tag's content was made. Dates are kept by digest across requests, so a tag dated
    * before costs one HEAD (it may have moved); otherwise its manifest (and config) are read.
    */
-  async created(tag: Tag): Promise<Date | null> {
+  async created(tag: Tag): Promise<string | null> {
     const { registry, repository, name } = tag;
     const { cache, loaders } = this.reads;
     const hint = cache.getTagHint(registry, repository, name);

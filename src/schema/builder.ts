@@ -1,10 +1,11 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
+import { JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import type { GatewayContext } from './context.js';
 import { scopeAuthDenial } from './access.js';
 import { cost } from './cost.js';
+import { DateTimeScalar } from './scalars.js';
 
 export interface SchemaTypes {
   Context: GatewayContext;
@@ -14,7 +15,7 @@ export interface SchemaTypes {
   /** What the request's bearer token allows (see src/access.ts); read is granted to all unless access.requireReadToken. */
   AuthScopes: { read: boolean; write: boolean; delete: boolean };
   Scalars: {
-    DateTime: { Input: Date; Output: Date | string };
+    DateTime: { Input: string; Output: string };
     SafeInt: { Input: number; Output: number };
     JSONObject: { Input: Record<string, unknown>; Output: object };
   };
@@ -44,7 +45,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('SafeInt', SafeIntResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
 

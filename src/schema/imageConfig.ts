@@ -1,5 +1,5 @@
 /** ImageConfig with its Label and HistoryEntry types: every field; ImageManifest.image returns it, no root field does. */
-import { parseDate } from '../model/manifestFacts.js';
+import { documentDate } from '../model/dates.js';
 import { builder } from './builder.js';
 import { ImageConfigRef } from './refs.js';
 
@@ -21,7 +21,7 @@ const LabelRef = builder.objectRef<LabelShape>('Label').implement({
 
 const HistoryEntryRef = builder.objectRef<HistoryShape>('HistoryEntry').implement({
   fields: (t) => ({
-    created: t.field({ type: 'DateTime', nullable: true, resolve: (entry) => parseDate(entry.created) }),
+    created: t.field({ type: 'DateTime', nullable: true, resolve: (entry) => documentDate(entry.created, "the history entry's created") }),
     createdBy: t.string({ nullable: true, resolve: (entry) => entry.created_by ?? null }),
     comment: t.string({ nullable: true, resolve: (entry) => entry.comment ?? null }),
     emptyLayer: t.boolean({ resolve: (entry) => entry.empty_layer === true }),
@@ -31,16 +31,16 @@ const HistoryEntryRef = builder.objectRef<HistoryShape>('HistoryEntry').implemen
 /** Config documents come from image builders of every kind: every field is read defensively. */
 ImageConfigRef.implement({
   fields: (t) => ({
-    created: t.field({ type: 'DateTime', nullable: true, resolve: (config) => parseDate(config.created) }),
-    author: t.string({ nullable: true, resolve: (config) => config.author ?? null }),
-    os: t.string({ nullable: true, resolve: (config) => config.os ?? null }),
-    architecture: t.string({ nullable: true, resolve: (config) => config.architecture ?? null }),
-    variant: t.string({ nullable: true, resolve: (config) => config.variant ?? null }),
+    created: t.field({ type: 'DateTime', nullable: true, resolve: (config) => documentDate(config.created, "the image config's created") }),
+    author: t.string({ nullable: true, resolve: (config) => stringOrNull(config.author) }),
+    os: t.string({ nullable: true, resolve: (config) => stringOrNull(config.os) }),
+    architecture: t.string({ nullable: true, resolve: (config) => stringOrNull(config.architecture) }),
+    variant: t.string({ nullable: true, resolve: (config) => stringOrNull(config.variant) }),
     env: t.stringList({ resolve: (config) => strings(config.config?.Env) ?? [] }),
     entrypoint: t.stringList({ nullable: true, resolve: (config) => strings(config.config?.Entrypoint) }),
     cmd: t.stringList({ nullable: true, resolve: (config) => strings(config.config?.Cmd) }),
-    workingDir: t.string({ nullable: true, resolve: (config) => config.config?.WorkingDir || null }),
-    user: t.string({ nullable: true, resolve: (config) => config.config?.User || null }),
+    workingDir: t.string({ nullable: true, resolve: (config) => stringOrNull(config.config?.WorkingDir) }),
+    user: t.string({ nullable: true, resolve: (config) => stringOrNull(config.config?.User) }),
     labels: t.field({
       type: [LabelRef],
       resolve: (config) =>
@@ -52,6 +52,11 @@ ImageConfigRef.implement({
     history: t.field({ type: [HistoryEntryRef], resolve: (config) => (Array.isArray(config.history) ? config.history : []) }),
   }),
 });
+
+/** A string of the config as written, "" included; null when absent or not a string. */
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
 
 function strings(value: unknown): string[] | null {
   return Array.isArray(value) ? value.map(String) : null;

@@ -3,6 +3,7 @@ import type { DeleteManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
 import { grammar } from './inputs.js';
+import { RepositoryRef } from './refs.js';
 
 const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
   fields: (t) => ({
@@ -20,6 +21,11 @@ const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
 
 const DeleteManifestPayload = builder.objectRef<DeleteManifestResult>('DeleteManifestPayload').implement({
   fields: (t) => ({
+    repository: t.field({
+      type: RepositoryRef,
+      description: 'The repository, as it is after the change.',
+      resolve: (payload) => payload.repository,
+    }),
     digest: t.exposeString('digest'),
     removedTags: t.exposeStringList('removedTags', {
       description: 'Tags that pointed at the digest and are gone (or would be, on a dry run), sorted.',

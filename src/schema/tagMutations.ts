@@ -4,7 +4,7 @@ import type { Tag } from '../model/types.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
 import { grammar } from './inputs.js';
-import { TagRef } from './refs.js';
+import { RepositoryRef, TagRef } from './refs.js';
 
 const DeleteTagInput = builder.inputType('DeleteTagInput', {
   fields: (t) => ({
@@ -21,6 +21,11 @@ const DeleteTagInput = builder.inputType('DeleteTagInput', {
 
 const DeleteTagPayload = builder.objectRef<DeleteTagResult>('DeleteTagPayload').implement({
   fields: (t) => ({
+    repository: t.field({
+      type: RepositoryRef,
+      description: 'The repository, as it is after the change (a client cache refreshes its tags from here).',
+      resolve: (payload) => payload.repository,
+    }),
     tag: t.exposeString('tag'),
     digest: t.exposeString('digest', { description: 'The digest the tag pointed at.' }),
     manifestDeleted: t.exposeBoolean('manifestDeleted', {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { DashboardDocument } from '../generated/graphql.js';
+import { DashboardDocument } from '../../src/client/index.js';
 import { type HtpasswdRegistry, startHtpasswdRegistry } from '../support/authRegistry.js';
 import { createTestGateway } from '../support/gateway.js';
 import { capturedLogs, dashboardWithoutLatency, queryApp } from '../support/authGateway.js';

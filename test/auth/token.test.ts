@@ -10,7 +10,7 @@ import { MediaType } from '../../src/registry/mediaTypes.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { registryErrorCode } from '../../src/model/errors.js';
-import { DashboardDocument } from '../generated/graphql.js';
+import { DashboardDocument } from '../../src/client/index.js';
 import { type TokenAuthRegistry, authClient, startTokenAuthRegistry } from '../support/authRegistry.js';
 import { capturedLogs, dashboardWithoutLatency, queryApp } from '../support/authGateway.js';
 import { countByKind, createTestGateway } from '../support/gateway.js';

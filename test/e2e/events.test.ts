@@ -11,7 +11,7 @@ import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
-import { DashboardDocument } from '../generated/graphql.js';
+import { DashboardDocument } from '../../src/client/index.js';
 import { testClient } from '../support/client.js';
 import { startSeededRegistry } from '../support/registry.js';
 import { subscribeSse, subscribeWs, type Subscription } from '../support/subscriptions.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
 import { createSeedClient } from '../../fixtures/seed.js';
 import type { RegistryClient } from '../../src/registry/client.js';
-import { DeleteManifestDocument, DeleteTagDocument, RegistriesDocument, TagManifestDocument } from '../generated/graphql.js';
+import { DeleteManifestDocument, DeleteTagDocument, RegistriesDocument, TagManifestDocument } from '../../src/client/index.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';
 import { startSeededRegistry } from '../support/registry.js';
 import { ACCESS, TOKENS, bearer, executeAs, tagDigests } from '../support/writes.js';

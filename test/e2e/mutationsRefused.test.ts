@@ -8,7 +8,7 @@ import { createSeedClient } from '../../fixtures/seed.js';
 import { findSampleManifest } from '../../fixtures/content/oracles.js';
 import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import type { RegistryClient } from '../../src/registry/client.js';
-import { DeleteManifestDocument, DeleteTagDocument, TagManifestDocument } from '../generated/graphql.js';
+import { DeleteManifestDocument, DeleteTagDocument, TagManifestDocument } from '../../src/client/index.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';
 import { type TestRegistryOptions, withRegistry } from '../support/registry.js';
 import { ACCESS, TOKENS, executeAs, manifestExists, tagDigests } from '../support/writes.js';

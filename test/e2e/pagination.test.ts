@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeedClient, seedManyRepositories } from '../../fixtures/seed.js';
 import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
-import { RepositoryPageDocument } from '../generated/graphql.js';
+import { RepositoryPageDocument } from '../../src/client/index.js';
 import { countByKind, createTestGateway, type TestGateway } from '../support/gateway.js';
 import { startSeededRegistry } from '../support/registry.js';
 

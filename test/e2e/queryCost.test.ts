@@ -1,6 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DashboardDocument } from '../generated/graphql.js';
+import { DashboardDocument } from '../../src/client/index.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';
 
 const registryUrl = inject('registryUrl');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { sampleContent } from '../../fixtures/content/sampleContent.js';
-import { RepositoryTagsDocument, type TagOrder } from '../generated/graphql.js';
+import { RepositoryTagsDocument, type TagOrder } from '../../src/client/index.js';
 import { createTestGateway } from '../support/gateway.js';
 
 const gateway = createTestGateway({ registryUrl: inject('registryUrl') });

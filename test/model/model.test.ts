@@ -86,6 +86,7 @@ describe('writes', () => {
     upstream.length = 0;
     const result = await model.writes.deleteTag({ repository: 'team/app', tag: '2.0.0', keepManifest: true, dryRun: true });
     expect(result).toEqual({
+      repository: appRepository,
       tag: '2.0.0',
       digest: release.digest,
       manifestDeleted: false,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig, type GatewayConfigInput } from '../../src/config/index.js';
 import type { UpstreamRequestEvent } from '../../src/registry/types.js';
 import { createGatewayApp } from '../../src/server/app.js';
-import { DashboardDocument } from '../generated/graphql.js';
+import { DashboardDocument } from '../../src/client/index.js';
 
 const registryUrl = inject('registryUrl');
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';

@@ -3,7 +3,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from '../../src/config/index.js';
 import { createGatewayApp } from '../../src/server/app.js';
-import type { DashboardQuery } from '../generated/graphql.js';
+import type { DashboardQuery } from '../../src/client/index.js';
 
 /** A logger at the most verbose level whose output the test can read. */
 export function capturedLogs(): { logger: Logger; text(): string } {

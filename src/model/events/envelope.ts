@@ -9,6 +9,7 @@
 import { MediaType } from '../../registry/mediaTypes.js';
 import { isValidDigest, isValidRepositoryName, isValidTag } from '../../registry/reference.js';
 import { isRecord } from '../../util/isRecord.js';
+import { rfc3339OrNull } from '../dates.js';
 import type { RegistryEvent, RegistryEventAction } from './registryEvent.js';
 
 export const NOTIFICATION_MEDIA_TYPES = [
@@ -70,7 +71,7 @@ function parseEvent(raw: unknown, index: number, registry: string): RegistryEven
   const mediaType = stringOf(target.mediaType);
   // A blob pushed or deleted changes no tag and no manifest: the manifest push that follows says what changed.
   if (action !== 'MOUNT' && tag === null && mediaType !== null && !MANIFEST_MEDIA_TYPES.has(mediaType)) return undefined;
-  const timestamp = typeof raw.timestamp === 'string' ? new Date(raw.timestamp) : new Date(Number.NaN);
+  const timestamp = rfc3339OrNull(raw.timestamp) ?? new Date().toISOString();
   const actor = isRecord(raw.actor) ? stringOf(raw.actor.name) : null;
   return {
     id,
@@ -80,7 +81,7 @@ function parseEvent(raw: unknown, index: number, registry: string): RegistryEven
     tag,
     digest,
     mediaType,
-    timestamp: Number.isNaN(timestamp.getTime()) ? new Date() : timestamp,
+    timestamp,
     actor: actor === '' ? null : actor,
   };
 }

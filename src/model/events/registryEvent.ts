@@ -11,7 +11,8 @@ export interface RegistryEvent {
   tag: string | null;
   digest: string | null;
   mediaType: string | null;
-  timestamp: Date;
+  /** When, as the registry wrote it (RFC 3339); when it received the event, if the registry wrote none. */
+  timestamp: string;
   /** Who did it, as the registry's authentication knows them (empty for anonymous pushes). */
   actor: string | null;
 }

@@ -13,7 +13,7 @@ import { badInput, notFound } from '../errors.js';
 import type { Manifests } from '../manifests.js';
 import type { Reads } from '../reads.js';
 import type { Registries } from '../registries.js';
-import type { RepositoryManifest, Tag } from '../types.js';
+import type { Repository, RepositoryManifest, Tag } from '../types.js';
 import { deleteManifestConfirmed, putTagConfirmed } from './confirmed.js';
 import { copyManifestContent } from './copyContent.js';
 import { explainingRefusals } from './refusals.js';
@@ -29,6 +29,8 @@ export interface DeleteTagRequest {
 }
 
 export interface DeleteTagResult {
+  /** The repository, read again after the change. */
+  repository: Repository;
   tag: string;
   /** The digest the tag pointed at. */
   digest: string;
@@ -46,6 +48,8 @@ export interface DeleteManifestRequest {
 }
 
 export interface DeleteManifestResult {
+  /** The repository, read again after the change. */
+  repository: Repository;
   digest: string;
   /** Tags that pointed at the digest and are gone (or would be, on a dry run), sorted. */
   removedTags: string[];
@@ -96,7 +100,7 @@ export class Writes {
         this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: manifestDeleted ? [digest] : [] });
       }
     }
-    return { tag, digest, manifestDeleted, remainingTags, dryRun };
+    return { repository: { registry: name, name: repository }, tag, digest, manifestDeleted, remainingTags, dryRun };
   }
 
   /** Deletes a manifest by digest, and with it every tag that points at it (found before deleting). */
@@ -122,7 +126,7 @@ export class Writes {
         this.reads.forget({ registry: name, repository, tags: removedTags, deletedDigests: [digest] });
       }
     }
-    return { digest, removedTags, dryRun };
+    return { repository: { registry: name, name: repository }, digest, removedTags, dryRun };
   }
 
   /**

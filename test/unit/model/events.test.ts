@@ -42,7 +42,7 @@ describe('parseEnvelope (distribution 2.8 and 3)', () => {
         registry: 'local',
         repository: 'team/app',
         actor: 'ci',
-        timestamp: new Date('2026-11-29T12:00:00.123Z'),
+        timestamp: '2026-11-29T12:00:00.123456789Z',
         ...expected,
       }),
     ]);
@@ -79,7 +79,7 @@ describe('EventBus', () => {
     tag: 'v1',
     digest: DIGEST,
     mediaType: MANIFEST,
-    timestamp: new Date(0),
+    timestamp: '1970-01-01T00:00:00Z',
     actor: null,
     ...overrides,
   });

@@ -46,15 +46,30 @@ describe('sortBySemver', () => {
 
 describe('sortByCreated', () => {
   it('puts the newest first and tags without a date last, by name', () => {
-    const created = new Map<string, Date | null>([
-      ['old', new Date('2020-01-01T00:00:00Z')],
-      ['new', new Date('2024-01-01T00:00:00Z')],
+    const created = new Map<string, string | null>([
+      ['old', '2020-01-01T00:00:00Z'],
+      ['new', '2024-01-01T00:00:00Z'],
       ['b-undated', null],
       ['a-undated', null],
-      ['same-b', new Date('2022-01-01T00:00:00Z')],
-      ['same-a', new Date('2022-01-01T00:00:00Z')],
+      ['same-b', '2022-01-01T00:00:00Z'],
+      ['same-a', '2022-01-01T00:00:00.000Z'],
     ]);
     expect(sortByCreated([...created.keys()], created)).toEqual(['new', 'same-a', 'same-b', 'old', 'a-undated', 'b-undated']);
+  });
+
+  it('orders dates microseconds and nanoseconds apart, and across time zones', () => {
+    const created = new Map<string, string | null>([
+      ['first', '2026-11-29T19:14:14.461775486Z'],
+      ['later-by-23-microseconds', '2026-11-29T19:14:14.461798486Z'],
+      ['later-by-1-nanosecond', '2026-11-29T19:14:14.461798487Z'],
+      ['an-hour-earlier-in-utc', '2026-11-29T19:14:14.5+01:00'],
+    ]);
+    expect(sortByCreated([...created.keys()], created)).toEqual([
+      'later-by-1-nanosecond',
+      'later-by-23-microseconds',
+      'first',
+      'an-hour-earlier-in-utc',
+    ]);
   });
 });
 
