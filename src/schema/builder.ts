@@ -5,6 +5,7 @@ import { JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import type { GatewayContext } from './context.js';
 import { scopeAuthDenial } from './access.js';
 import { cost } from './cost.js';
+import { type ContentWhen, isManifestId } from './httpCache.js';
 import { DateTimeScalar } from './scalars.js';
 
 export interface SchemaTypes {
@@ -38,8 +39,14 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   },
   relay: {
     nodesQueryOptions: false,
-    // Looking a node up costs one call: a tag list, a manifest or a blob HEAD.
-    nodeQueryOptions: cost({ calls: 1 }),
+    nodeQueryOptions: {
+      extensions: {
+        // Looking a node up costs one call: a tag list, a manifest or a blob HEAD.
+        ...cost({ calls: 1 }).extensions,
+        // A manifest's id names it by digest.
+        contentWhen: ((args) => isManifestId(args.id)) satisfies ContentWhen,
+      },
+    },
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
   },

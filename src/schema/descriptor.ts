@@ -1,9 +1,11 @@
 /** Descriptor and Platform: every field of the two types; no root field returns them. */
 import { cost } from './cost.js';
+import { contentFields } from './httpCache.js';
 import { BlobRef, DescriptorRef, PlatformRef } from './refs.js';
 
 // Platforms as documents spell them; the GraphQL type names os.version osVersion.
 PlatformRef.implement({
+  ...contentFields('all'),
   fields: (t) => ({
     os: t.exposeString('os'),
     architecture: t.exposeString('architecture'),
@@ -13,6 +15,8 @@ PlatformRef.implement({
 });
 
 DescriptorRef.implement({
+  // Whether the registry still has the blob is a question of now.
+  ...contentFields({ except: ['blob'] }),
   fields: (t) => ({
     digest: t.string({ resolve: ({ descriptor }) => descriptor.digest }),
     mediaType: t.string({ resolve: ({ descriptor }) => descriptor.mediaType }),

@@ -1,6 +1,7 @@
 /** ImageConfig with its Label and HistoryEntry types: every field; ImageManifest.image returns it, no root field does. */
 import { documentDate } from '../model/dates.js';
 import { builder } from './builder.js';
+import { contentFields } from './httpCache.js';
 import { ImageConfigRef } from './refs.js';
 
 interface LabelShape {
@@ -16,10 +17,12 @@ interface HistoryShape {
 }
 
 const LabelRef = builder.objectRef<LabelShape>('Label').implement({
+  ...contentFields('all'),
   fields: (t) => ({ key: t.exposeString('key'), value: t.exposeString('value') }),
 });
 
 const HistoryEntryRef = builder.objectRef<HistoryShape>('HistoryEntry').implement({
+  ...contentFields('all'),
   fields: (t) => ({
     created: t.field({ type: 'DateTime', nullable: true, resolve: (entry) => documentDate(entry.created, "the history entry's created") }),
     createdBy: t.string({ nullable: true, resolve: (entry) => entry.created_by ?? null }),
@@ -30,6 +33,7 @@ const HistoryEntryRef = builder.objectRef<HistoryShape>('HistoryEntry').implemen
 
 /** Config documents come from image builders of every kind: every field is read defensively. */
 ImageConfigRef.implement({
+  ...contentFields('all'),
   fields: (t) => ({
     created: t.field({ type: 'DateTime', nullable: true, resolve: (config) => documentDate(config.created, "the image config's created") }),
     author: t.string({ nullable: true, resolve: (config) => stringOrNull(config.author) }),

@@ -8,6 +8,7 @@ import type { Descriptor, RepositoryDescriptor, RepositoryManifest } from '../mo
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { cost, namesDigest } from './cost.js';
+import { type ContentWhen, contentFields } from './httpCache.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import {
@@ -81,6 +82,8 @@ function manifestNodeOptions(kind: 'image' | 'index') {
 
 builder.node(ImageManifestRef, {
   ...manifestNodeOptions('image'),
+  // Its tags move and its repository's tags change; the rest follows from its digest.
+  ...contentFields({ except: ['tags', 'repository'] }),
   interfaces: [ManifestRef],
   isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'image',
   fields: (t) => ({
@@ -112,6 +115,7 @@ builder.node(ImageManifestRef, {
 
 builder.node(ImageIndexRef, {
   ...manifestNodeOptions('index'),
+  ...contentFields({ except: ['tags', 'repository'] }),
   interfaces: [ManifestRef],
   isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'index',
   fields: (t) => ({
@@ -129,6 +133,7 @@ builder.node(ImageIndexRef, {
 });
 
 IndexEntryRef.implement({
+  ...contentFields('all'),
   fields: (t) => ({
     digest: t.string({ resolve: ({ descriptor }) => descriptor.digest }),
     mediaType: t.string({ resolve: ({ descriptor }) => descriptor.mediaType }),
@@ -161,8 +166,12 @@ builder.queryField('manifest', (t) =>
     description:
       "A manifest by reference 'repo:tag', 'repo@sha256:...' or 'repo:tag@sha256:...' ('repo' alone means 'repo:latest'), or null when unknown.",
     args: { reference: t.arg.string({ required: true, ...grammar('imageReference') }), registry: t.arg.string() },
-    // A tag is asked for (GET, or HEAD when its content is cached); a digest only when not cached.
-    ...cost(({ args, sizes }) => ({ calls: namesDigest(args.reference, 'imageReference') ? sizes.uncachedShare() : 1 })),
+    extensions: {
+      // A tag is asked for (GET, or HEAD when its content is cached); a digest only when not cached.
+      ...cost(({ args, sizes }) => ({ calls: namesDigest(args.reference, 'imageReference') ? sizes.uncachedShare() : 1 })).extensions,
+      // By digest, the answer follows from the content alone.
+      contentWhen: ((args) => namesDigest(args.reference, 'imageReference')) satisfies ContentWhen,
+    },
     resolve: (_root, args, context) =>
       context.model.manifests.findByImageReference(context.model.registries.get(args.registry).config.name, args.reference),
   }),

@@ -20,6 +20,7 @@ import { useArgumentGrammar } from './argumentGrammar.js';
 import { useAuditLog } from './audit.js';
 import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
+import { useHttpCaching } from './httpCache.js';
 import { yogaLogger } from './logging.js';
 import { GatewayMetrics } from './metrics.js';
 import { useMetrics } from './metricsEndpoint.js';
@@ -134,6 +135,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       ...(logger ? [useOperationLog(logger), useAuditLog(logger)] : []),
       useMetrics(metrics, config.server.metrics),
       useBoundedErrorMessages(),
+      useHttpCaching('/graphql'),
       useHealthChecks(registries),
       useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),
