@@ -23,7 +23,9 @@ const config: CodegenConfig = {
       },
       // The documents are exported as constants (src/client/index.ts exports graphql.ts only): the
       // preset's graphql() maps query text to them, and answers {} for any text not among them.
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: hash → text of each operation, the trusted documents of
+      // server.persistedQueries; each document carries its hash as __meta__.hash.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' } },
     },
     [`${OUTPUT}possibleTypes.ts`]: {
       plugins: ['fragment-matcher'],

@@ -6,6 +6,7 @@ export {
   type GatewayConfig,
   type MetricsConfig,
   type NotificationsConfig,
+  type PersistedQueriesConfig,
   type RegistryConfig,
 } from './parse.js';
 export type { GatewayConfigInput } from './schema.js';

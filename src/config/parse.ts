@@ -8,6 +8,7 @@ import type { Credentials } from '../registry/auth/credentials.js';
 import { CredentialSourceError, resolveCredentials } from './credentials.js';
 import { MIN_TOKEN_LENGTH, type ParsedConfig, type SecretEntry, configSchema } from './schema.js';
 import { SecretSourceError, readSecret } from './secrets.js';
+import { TrustedDocumentsError, readTrustedDocuments } from './trustedDocuments.js';
 
 /** Notifications from a registry: the secret it sends, and how long what was read stays trusted without an event. */
 export interface NotificationsConfig {
@@ -32,10 +33,20 @@ export interface MetricsConfig {
   secret?: SharedSecret;
 }
 
+export interface PersistedQueriesConfig {
+  mode: ParsedConfig['server']['persistedQueries']['mode'];
+  /** The configured trusted documents (the project's own operations are added by the server), by hash. */
+  documents: ReadonlyMap<string, string>;
+  maxStoredBytes: number;
+}
+
 export type GatewayConfig = Omit<ParsedConfig, 'access' | 'registries' | 'server'> & {
   access: AccessConfig;
   registries: RegistryConfig[];
-  server: Omit<ParsedConfig['server'], 'metrics'> & { metrics: MetricsConfig };
+  server: Omit<ParsedConfig['server'], 'metrics' | 'persistedQueries'> & {
+    metrics: MetricsConfig;
+    persistedQueries: PersistedQueriesConfig;
+  };
 };
 
 /** A configuration that can't be used; the message names the offending key. */
@@ -56,14 +67,18 @@ export function parseConfig(input: unknown, source = 'configuration', env: Envir
     throw new ConfigError(`invalid ${source}: ${problems.join('; ')}`);
   }
   const { access, registries, server, ...config } = result.data;
-  const { metrics, ...listen } = server;
+  const { metrics, persistedQueries, ...listen } = server;
   const { token, tokenEnv, tokenFile, enabled } = metrics;
   const metricsSecret = [token, tokenEnv, tokenFile].some((value) => value !== undefined)
     ? new SharedSecret(readSecretOf({ token, tokenEnv, tokenFile }, 'server.metrics', env, source))
     : undefined;
   return {
     ...config,
-    server: { ...listen, metrics: { enabled, ...(metricsSecret && { secret: metricsSecret }) } },
+    server: {
+      ...listen,
+      metrics: { enabled, ...(metricsSecret && { secret: metricsSecret }) },
+      persistedQueries: { ...persistedQueries, documents: readDocuments(persistedQueries.documents, source) },
+    },
     registries: registries.map((registry, index) => withSecrets(registry, index, env, source)),
     access: resolveAccess(access, env, source),
   };
@@ -124,4 +139,14 @@ function readSecretOf(entry: SecretEntry, key: string, env: Environment, source:
   if (secret.length < MIN_TOKEN_LENGTH) throw fail(`the token must be at least ${MIN_TOKEN_LENGTH} characters`);
   if (/\s/.test(secret)) throw fail('the token must not contain whitespace');
   return secret;
+}
+
+function readDocuments(files: readonly string[], source: string): Map<string, string> {
+  try {
+    return readTrustedDocuments(files);
+  } catch (error) {
+    if (error instanceof TrustedDocumentsError)
+      throw new ConfigError(`invalid ${source}: server.persistedQueries.documents: ${error.message}`);
+    throw error;
+  }
 }

@@ -157,6 +157,24 @@ export const configSchema = z
             message: 'credentials: true needs a list of origins, not "*" (any site could then act with the user\'s credentials)',
           })
           .transform((cors) => ({ ...cors, origins: cors.origins.map((origin) => (origin === '*' ? origin : new URL(origin).origin)) })),
+        /**
+         * Operations sent as the SHA-256 of their text. automatic: Apollo's automatic persisted
+         * queries (a client sends the hash, and the text once when told PERSISTED_QUERY_NOT_FOUND);
+         * trusted: only the operations the project ships and those of `documents`; off: neither.
+         */
+        persistedQueries: z
+          .object({
+            mode: z.enum(['automatic', 'trusted', 'off']).default('automatic'),
+            /** Files of further trusted documents: persisted-documents.json as graphql-codegen's client preset writes it. */
+            documents: z.array(z.string().min(1)).default([]),
+            /** Bytes of operation text automatic persisted queries keep; the least recently used go first. */
+            maxStoredBytes: z
+              .int()
+              .min(0)
+              .default(16 * MiB),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       maxRequestBytes: 1024 * 1024,
       cors: { origins: [], credentials: false },
       metrics: { enabled: true },
+      persistedQueries: { mode: 'automatic', documents: new Map(), maxStoredBytes: 16 * 1024 * 1024 },
     });
     expect(config.limits).toMatchObject({ maxQueryCost: 100_000, maxQueryMs: 60_000, maxListPages: 1000, maxListBytes: 64 * 1024 * 1024 });
     expect(config.cache.maxBytes).toBe(64 * 1024 * 1024);
