@@ -21,6 +21,8 @@ import { useAuditLog } from './audit.js';
 import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
 import { useHttpCaching } from './httpCache.js';
+import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
+import { useSseSingleConnectionRefusal } from './sse.js';
 import { yogaLogger } from './logging.js';
 import { GatewayMetrics } from './metrics.js';
 import { useMetrics } from './metricsEndpoint.js';
@@ -46,6 +48,8 @@ export interface GatewayApp {
   metrics: GatewayMetrics;
   /** Registry events on their way to subscribers. */
   events: EventBus;
+  /** Operations sent by hash: how graphql-ws resolves them as HTTP does. */
+  persistedQueries: PersistedQueries;
   /** Closes the registries' connection pools. */
   close(): Promise<void>;
 }
@@ -103,6 +107,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
   const events = new EventBus();
   const receiver = new NotificationReceiver(events, freshness);
   const access = new AccessControl(config.access);
+  const persistedQueries = new PersistedQueries(config.server.persistedQueries);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -135,15 +140,17 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       ...(logger ? [useOperationLog(logger), useAuditLog(logger)] : []),
       useMetrics(metrics, config.server.metrics),
       useBoundedErrorMessages(),
+      usePersistedQueries(persistedQueries),
       useHttpCaching('/graphql'),
       useHealthChecks(registries),
+      useSseSingleConnectionRefusal('/graphql'),
       useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),
       useArgumentGrammar(),
       useQueryCost(config.limits, config.registries.length, observed),
     ],
   });
-  return { yoga, registries, cache, observed, metrics, events, close: () => registries.close() };
+  return { yoga, registries, cache, observed, metrics, events, persistedQueries, close: () => registries.close() };
 }
 
 /**
