@@ -1,6 +1,7 @@
 // ESLint: typescript-eslint's recommended rules, plus the project's layering (what may import what; see the README's Architecture).
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** `no-restricted-imports` patterns: a layer may not reach into the ones named. */
@@ -62,6 +63,18 @@ export default tseslint.config(
       group: ['../*', '!./generated/*'],
       message: 'the client entry point ships no gateway code: only what codegen made',
     }),
+  },
+  {
+    files: ['ui/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...forbid({
+        group: ['**/src/*', '!**/src/client', '**/fixtures/**'],
+        message: 'the browser talks to the gateway through regql/client only',
+      }),
+    },
   },
   {
     files: ['bench/**'],

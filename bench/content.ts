@@ -1,7 +1,6 @@
 /** What the benchmark puts in its registries. */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
 import type { LocalRegistry } from '../fixtures/registry/localRegistry.js';
+import { copyRepository } from '../fixtures/registry/storageCopies.js';
 import { bulkImages, bulkRepository, sampleContent, type SampleRepository } from '../fixtures/content/sampleContent.js';
 import { createSeedClient, seedRegistry } from '../fixtures/seed.js';
 
@@ -59,14 +58,7 @@ export function catalogRepositoryName(index: number, count: number): string {
   return `${CATALOG_PREFIX}/repo-${String(index).padStart(Math.max(4, String(count).length), '0')}`;
 }
 
-/**
- * `count` repositories of one tag each. Pushing them all would take minutes (five requests per
- * repository, ~3 ms each on this machine's registry), so one repository is pushed through the
- * registry's API and the others are copies of the link files the registry itself wrote for it
- * (the filesystem storage driver: a repository is its directory of links to shared blobs).
- * The registry serves them like any other: tag lists, manifests and the catalog read the same
- * files. Seconds instead of minutes for 10,000.
- */
+/** `count` repositories of one tag each: one pushed, the others copies of its storage (fixtures/registry/storageCopies.ts). */
 export async function seedCatalogRegistry(registry: LocalRegistry, count: number): Promise<void> {
   const first = catalogRepositoryName(1, count);
   const client = createSeedClient(registry.url, 1);
@@ -75,34 +67,6 @@ export async function seedCatalogRegistry(registry: LocalRegistry, count: number
   } finally {
     await client.close();
   }
-  const repositoriesRoot = join(registry.dataDir, 'docker', 'registry', 'v2', 'repositories');
-  const files = await linkFiles(join(repositoriesRoot, first));
   const names = Array.from({ length: count - 1 }, (_, index) => catalogRepositoryName(index + 2, count));
-  await forEachConcurrently(names, 32, async (name) => {
-    for (const { path, bytes } of files) {
-      const target = join(repositoriesRoot, name, path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, bytes);
-    }
-  });
-}
-
-async function linkFiles(directory: string): Promise<Array<{ path: string; bytes: Buffer }>> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return Promise.all(
-    entries
-      .filter((entry) => entry.isFile())
-      .map(async (entry) => {
-        const full = join(entry.parentPath, entry.name);
-        return { path: relative(directory, full), bytes: await readFile(full) };
-      }),
-  );
-}
-
-async function forEachConcurrently<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await copyRepository(registry, first, names);
 }

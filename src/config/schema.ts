@@ -157,6 +157,15 @@ export const configSchema = z
             message: 'credentials: true needs a list of origins, not "*" (any site could then act with the user\'s credentials)',
           })
           .transform((cors) => ({ ...cors, origins: cors.origins.map((origin) => (origin === '*' ? origin : new URL(origin).origin)) })),
+        /** The registry browser at `/`; GraphiQL stays at /graphql either way. */
+        ui: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** The built UI; default: dist/ui of this installation (`npm run build` makes it). */
+            directory: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
         /**
          * Operations sent as the SHA-256 of their text. automatic: Apollo's automatic persisted
          * queries (a client sends the hash, and the text once when told PERSISTED_QUERY_NOT_FOUND);

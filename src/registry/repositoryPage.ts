@@ -26,17 +26,22 @@ export type FetchCatalogPage = (params: { n: number; last?: string }) => Promise
  */
 export async function readRepositoryPage(fetchPage: FetchCatalogPage, request: RepositoryPageRequest): Promise<RepositoryPage> {
   const { first, prefix } = request;
-  let last = maxDefined(request.after, prefix ? nameBefore(prefix) : undefined);
+  let last = maxDefined(request.after, prefix ? positionBefore(prefix) : undefined);
   const names: string[] = [];
+  let matched = false;
   for (;;) {
     const page = await fetchPage({ n: Math.min(first - names.length + 1, MAX_CATALOG_PAGE_SIZE), last });
     let pastPrefix = false;
     for (const name of page.repositories) {
-      if (prefix && !name.startsWith(prefix)) {
+      if (!prefix || name.startsWith(prefix)) {
+        names.push(name);
+        matched = true;
+      } else if (matched || sortsAfter(name, prefix)) {
+        // The names under a prefix are together in any order: the first other name after them ends the page.
         pastPrefix = true;
         break;
       }
-      names.push(name);
+      // Else a name the registry's order puts just before the prefix ("team-x" before "team/" in byte order): passed over.
     }
     if (names.length > first) return { names: names.slice(0, first), hasNextPage: true };
     const next = page.nextLast;
@@ -48,6 +53,23 @@ export async function readRepositoryPage(fetchPage: FetchCatalogPage, request: R
     if (names.length === first) return { names, hasNextPage: true };
     last = next;
   }
+}
+
+/**
+ * Registries disagree on where "/" sorts: distribution orders names as if "/" came before every
+ * other character ("team/app" before "team-x"), others in byte order ("team-x" first). The
+ * catalog's `last` for a prefix must come before all its names in both.
+ */
+function positionBefore(prefix: string): string {
+  // nameBefore("team/") would be "team.~", after "team/app" in distribution's order.
+  return prefix.endsWith('/') ? prefix.slice(0, -1) : nameBefore(prefix);
+}
+
+const distributionKey = (name: string) => name.replaceAll('/', '\u0000');
+
+/** Whether `name` comes after every name starting with `prefix` in both orders. */
+function sortsAfter(name: string, prefix: string): boolean {
+  return name > prefix && distributionKey(name) > distributionKey(prefix);
 }
 
 /**

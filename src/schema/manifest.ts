@@ -42,6 +42,17 @@ ManifestRef.implement({
         'Bytes a pull transfers: the document, its config and layers; for an index, the sum over its entries; each distinct blob counted once.',
       resolve: (parent, _args, context) => context.model.manifests.totalSize(parent),
     }),
+    created: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        "When the content was made: an image's config `created`, else its org.opencontainers.image.created annotation; an index's annotation, else its first runnable image's date. null when none is an RFC 3339 date.",
+      // An image reads its config (shared with image and platform); an index its first child, then that child's config.
+      ...cost(({ parentType, sizes }) =>
+        parentType === 'ImageIndex' ? { calls: 2 * sizes.uncachedShare() } : { shared: { config: sizes.uncachedShare() } },
+      ),
+      resolve: (parent, _args, context) => context.model.manifests.created(parent),
+    }),
     artifactType: t.string({
       nullable: true,
       description: 'artifactType, falling back to config.mediaType for artifacts; null for plain images.',

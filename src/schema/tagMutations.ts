@@ -1,6 +1,5 @@
 /** The mutations on tags, Mutation.deleteTag and Mutation.tagManifest, with their inputs and payloads. */
-import type { DeleteTagResult, TagManifestRequest } from '../model/writes/writes.js';
-import type { Tag } from '../model/types.js';
+import type { DeleteTagResult, TagManifestRequest, TagManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
 import { grammar } from './inputs.js';
@@ -51,11 +50,27 @@ const TagManifestInput = builder.inputType('TagManifestInput', {
       ...grammar('repository'),
     }),
     tag: t.string({ required: true, ...grammar('tag') }),
+    dryRun: t.boolean({ defaultValue: false, description: 'Report what would happen; change nothing.' }),
   }),
 });
 
-const TagManifestPayload = builder.objectRef<{ tag: Tag }>('TagManifestPayload').implement({
-  fields: (t) => ({ tag: t.field({ type: TagRef, resolve: (payload) => payload.tag }) }),
+const TagManifestPayload = builder.objectRef<TagManifestResult>('TagManifestPayload').implement({
+  fields: (t) => ({
+    tag: t.field({
+      type: TagRef,
+      description: 'The tag after the change (on a dry run: as it is now).',
+      resolve: (payload) => payload.tag,
+    }),
+    digest: t.exposeString('digest', { description: 'The digest the tag points at after the change: the source manifest’s.' }),
+    previousDigest: t.exposeString('previousDigest', {
+      nullable: true,
+      description: 'The digest the tag pointed at before (it moves); null when the tag is new.',
+    }),
+    copiesContent: t.exposeBoolean('copiesContent', {
+      description: 'Whether the content comes from sourceRepository (its blobs mounted, or streamed where the registry will not mount).',
+    }),
+    dryRun: t.exposeBoolean('dryRun'),
+  }),
 });
 
 builder.mutationField('deleteTag', (t) =>
@@ -84,6 +99,6 @@ builder.mutationField('tagManifest', (t) =>
     // An index's children and their blobs mounted one by one, then the PUT.
     ...cost(({ sizes }) => ({ calls: 2 + sizes.entriesPerIndex() * (2 + sizes.layersPerImage()) })),
     args: { input: t.arg({ type: TagManifestInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ tag: await context.model.writes.tagManifest(input satisfies TagManifestRequest) }),
+    resolve: (_root, { input }, context) => context.model.writes.tagManifest(input satisfies TagManifestRequest),
   }),
 );

@@ -23,6 +23,7 @@ import { useHealthChecks } from './health.js';
 import { useHttpCaching } from './httpCache.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
 import { useSseSingleConnectionRefusal } from './sse.js';
+import { defaultUiDirectory, useBrowserUi } from './browserUi.js';
 import { yogaLogger } from './logging.js';
 import { GatewayMetrics } from './metrics.js';
 import { useMetrics } from './metricsEndpoint.js';
@@ -143,6 +144,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       usePersistedQueries(persistedQueries),
       useHttpCaching('/graphql'),
       useHealthChecks(registries),
+      ...(config.server.ui.enabled ? [useBrowserUi(config.server.ui.directory ?? defaultUiDirectory())] : []),
       useSseSingleConnectionRefusal('/graphql'),
       useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),

@@ -54,6 +54,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/ENV .*HOST=0\.0\.0\.0/);
   });
 
+  it('copies into the build what npm run build reads: the TypeScript configuration, src/ and ui/ (the registry browser)', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap(([, sources]) => sources!.split(' '));
+    expect(copied).toEqual(expect.arrayContaining(['tsconfig.json', 'tsconfig.build.json', 'src', 'ui']));
+  });
+
   it('checks its health on /healthz, which the gateway serves', () => {
     expect(dockerfile).toMatch(/HEALTHCHECK[^\n]*\n?.*\/healthz/);
   });

@@ -32,7 +32,9 @@ async function write(mutation: string, token?: string) {
 it('logs a write that is done, with the token name, the mutation and what it named', async () => {
   expect(
     await write('tagManifest(input: { repository: "team/app", source: "dev", tag: "audited" }) { tag { name } }', TOKENS.admin),
-  ).toEqual([{ token: 'admin', mutation: 'tagManifest', repository: 'team/app', source: 'dev', tag: 'audited', outcome: 'done' }]);
+  ).toEqual([
+    { token: 'admin', mutation: 'tagManifest', repository: 'team/app', source: 'dev', tag: 'audited', dryRun: false, outcome: 'done' },
+  ]);
   expect(await write('deleteTag(input: { repository: "team/app", tag: "audited", dryRun: true }) { tag }', TOKENS.admin)).toEqual([
     {
       token: 'admin',

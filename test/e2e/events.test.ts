@@ -6,17 +6,14 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkImages } from '../../fixtures/content/sampleContent.js';
-import { findFreePort } from '../../fixtures/ports.js';
 import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
-import { parseConfig } from '../../src/config/index.js';
 import type { RegistryClient } from '../../src/registry/client.js';
-import { startServer, type RunningServer } from '../../src/server/listen.js';
+import type { RunningServer } from '../../src/server/listen.js';
 import { DashboardDocument } from '../../src/client/index.js';
 import { testClient } from '../support/client.js';
-import { startSeededRegistry } from '../support/registry.js';
+import { NOTIFICATION_SECRET, startGatewayWithNotifyingRegistry } from '../support/notifyingRegistry.js';
 import { subscribeSse, subscribeWs, type Subscription } from '../support/subscriptions.js';
 
-const SECRET = 'notification-secret-0123456789abcdef';
 const REPOSITORY = 'live/app';
 const SUBSCRIPTION = `subscription { registryEvents(repository: "${REPOSITORY}") { action registry repository tag digest mediaType } }`;
 
@@ -38,19 +35,7 @@ const [image, second] = bulkImages(2).images;
 const { blobs } = bulkImages(2);
 
 beforeAll(async () => {
-  const [registryPort, gatewayPort] = [await findFreePort(), await findFreePort()];
-  // The gateway first, so that the registry's events (those of the seeding too) find it listening.
-  gateway = await startServer({
-    config: parseConfig({
-      registries: [{ name: 'local', url: `http://127.0.0.1:${registryPort}`, notifications: { token: SECRET } }],
-    }),
-    port: gatewayPort,
-    host: '127.0.0.1',
-  });
-  registry = await startSeededRegistry({
-    port: registryPort,
-    notifications: { url: `${gateway.url}/notifications/local`, headers: { Authorization: `Bearer ${SECRET}` } },
-  });
+  ({ gateway, registry } = await startGatewayWithNotifyingRegistry());
   direct = testClient(registry.url);
   for (const blob of blobs) await direct.blobUpload(REPOSITORY, blob);
 });
@@ -147,7 +132,7 @@ describe('registry events', () => {
 });
 
 describe('POST /notifications/<registry>', () => {
-  const post = (path: string, body: unknown, authorization = `Bearer ${SECRET}`) =>
+  const post = (path: string, body: unknown, authorization = `Bearer ${NOTIFICATION_SECRET}`) =>
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization },

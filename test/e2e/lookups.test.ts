@@ -191,3 +191,16 @@ describe('one tag', () => {
     }
   });
 });
+
+describe('repositories under a prefix with a slash, on distribution, which sorts "/" before every other character', () => {
+  it.each([
+    ['team/', ['team/api', 'team/app']],
+    ['team/ap', ['team/api', 'team/app']],
+    ['team', ['team/api', 'team/app']],
+    ['team/x', []],
+  ])('%s', async (prefix, expected) => {
+    const result = await gateway.query(`{ registry { repositories(prefix: "${prefix}") { edges { node { name } } } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.registry.repositories.edges.map(({ node }: { node: { name: string } }) => node.name)).toEqual(expected);
+  });
+});

@@ -44,6 +44,35 @@ function withoutRepository<T extends { repository: unknown }>({ repository: _rep
 const admin = <R, V>(document: Parameters<typeof executeAs<R, V>>[2], variables: V) =>
   executeAs(gateway, TOKENS.admin, document, variables);
 
+// First: the content they report on is still as seeded.
+describe('tagManifest with dryRun', () => {
+  it.each([
+    ['moving an existing tag', { repository: 'team/api', source: 'v1', tag: 'v2' }, 'team/api', 'v2', false],
+    ['a new tag', { repository: 'team/api', source: 'v1', tag: 'fresh' }, 'team/api', null, false],
+    [
+      'a copy into another repository',
+      { repository: 'copied/api', sourceRepository: 'team/api', source: 'v1', tag: 'v1' },
+      'copied/api',
+      null,
+      true,
+    ],
+  ] as const)('a dry run of %s reports the change and makes none', async (_what, input, repository, previousTag, copiesContent) => {
+    const before = await tagDigests(client, repository);
+    gateway.takeUpstream();
+    const result = await admin(TagManifestDocument, { input: { ...input, dryRun: true } });
+    expect(result.errors).toBeUndefined();
+    const { tag: _tag, ...report } = result.data!.tagManifest;
+    expect(report).toEqual({
+      digest: digestOf('team/api', 'v1'),
+      previousDigest: previousTag ? digestOf('team/api', previousTag) : null,
+      copiesContent,
+      dryRun: true,
+    });
+    expect(gateway.takeUpstream().filter((event) => event.method !== 'GET' && event.method !== 'HEAD')).toEqual([]);
+    expect(await tagDigests(client, repository)).toEqual(before);
+  });
+});
+
 describe('deleteTag', () => {
   it('deletes one of two tags on a digest and leaves the other tag and the manifest (placeholder path on 2.8)', async () => {
     const shared = digestOf('library/alpine', 'latest');

@@ -63,6 +63,19 @@ export interface TagManifestRequest {
   /** A tag or digest in sourceRepository (default: repository). */
   source: string;
   sourceRepository?: string | null;
+  dryRun?: boolean | null;
+}
+
+export interface TagManifestResult {
+  /** The tag, read again after the change (on a dry run: as it is). */
+  tag: Tag;
+  /** The digest the tag points at after the change: the source's. */
+  digest: string;
+  /** What the tag pointed at before; null when it is new. */
+  previousDigest: string | null;
+  /** Whether the manifest's content comes from another repository (mounted or streamed). */
+  copiesContent: boolean;
+  dryRun: boolean;
 }
 
 export class Writes {
@@ -133,7 +146,7 @@ export class Writes {
    * Points a tag (new or existing) at a manifest: its bytes are pushed unchanged under the tag,
    * so the digest is the source's; from another repository, its content is copied first.
    */
-  async tagManifest(request: TagManifestRequest): Promise<Tag> {
+  async tagManifest(request: TagManifestRequest): Promise<TagManifestResult> {
     const name = this.registries.get(request.registry).config.name;
     const client = this.reads.client(name);
     const { repository, tag } = request;
@@ -142,6 +155,15 @@ export class Writes {
       { registry: name, repository: fromRepository, reference: request.source },
       `${fromRepository} has no manifest "${request.source}"`,
     );
+    const previous = await this.manifests.find(name, repository, tag);
+    const result = {
+      tag: { registry: name, repository, name: tag },
+      digest: manifest.digest,
+      previousDigest: previous?.manifest.digest ?? null,
+      copiesContent: fromRepository !== repository,
+      dryRun: request.dryRun ?? false,
+    };
+    if (result.dryRun) return result;
     try {
       await explainingRefusals(async () => {
         if (fromRepository !== repository) await copyManifestContent(client, manifest, { fromRepository, repository });
@@ -150,7 +172,7 @@ export class Writes {
     } finally {
       this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: [] });
     }
-    return { registry: name, repository, name: tag };
+    return result;
   }
 
   /**

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       cors: { origins: [], credentials: false },
       metrics: { enabled: true },
       persistedQueries: { mode: 'automatic', documents: new Map(), maxStoredBytes: 16 * 1024 * 1024 },
+      ui: { enabled: true },
     });
     expect(config.limits).toMatchObject({ maxQueryCost: 100_000, maxQueryMs: 60_000, maxListPages: 1000, maxListBytes: 64 * 1024 * 1024 });
     expect(config.cache.maxBytes).toBe(64 * 1024 * 1024);

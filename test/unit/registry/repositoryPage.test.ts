@@ -2,13 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { nameBefore, readRepositoryPage } from '../../../src/registry/repositoryPage.js';
 import type { CatalogPage } from '../../../src/registry/types.js';
 
+/** Distribution's catalog order: "/" sorts before every other character (team/app before team-x). */
+const distributionOrder = (a: string, b: string) => {
+  const key = (name: string) => name.replaceAll('/', '\u0000');
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+};
+
 /** A catalog that behaves like distribution's: sorted, `last` exclusive, capped pages, Link when more follow. */
-function fakeCatalog(names: string[], cap = 1000) {
-  const sorted = [...names].sort();
+function fakeCatalog(names: string[], cap = 1000, order?: (a: string, b: string) => number) {
+  const sorted = [...names].sort(order);
   const calls: Array<{ n: number; last?: string }> = [];
   const fetchPage = async ({ n, last }: { n: number; last?: string }): Promise<CatalogPage> => {
     calls.push({ n, last });
-    const rest = sorted.filter((name) => last === undefined || name > last);
+    const rest = sorted.filter((name) => last === undefined || (order ? order(name, last) > 0 : name > last));
     const page = rest.slice(0, Math.min(n, cap));
     return { repositories: page, nextLast: rest.length > page.length ? page.at(-1) : undefined };
   };
@@ -47,6 +53,19 @@ describe('readRepositoryPage', () => {
     const page = await readRepositoryPage(catalog.fetchPage, { first: 10, prefix: 'team' });
     expect(page).toEqual({ names: ['team', 'team/api', 'team/app', 'teams'], hasNextPage: false });
     expect(catalog.calls).toEqual([{ n: 11, last: nameBefore('team') }]);
+  });
+
+  it.each([
+    ['byte order', undefined],
+    ["distribution's order, where / sorts first", distributionOrder],
+  ])('finds the names under a prefix with a slash in %s', async (_order, order) => {
+    const catalog = fakeCatalog(['tea', 'team', 'team-x', 'team.y', 'team/api', 'team/app', 'team/apps/web', 'teams', 'zeta'], 1000, order);
+    expect(await readRepositoryPage(catalog.fetchPage, { first: 10, prefix: 'team/' })).toEqual({
+      names: ['team/api', 'team/app', 'team/apps/web'],
+      hasNextPage: false,
+    });
+    expect((await readRepositoryPage(catalog.fetchPage, { first: 10, prefix: 'team/app' })).names).toEqual(['team/app', 'team/apps/web']);
+    expect((await readRepositoryPage(catalog.fetchPage, { first: 1, prefix: 'team/' })).names).toEqual(['team/api']);
   });
 
   it('stops when a registry repeats its Link', async () => {

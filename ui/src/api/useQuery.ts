@@ -1,0 +1,34 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { QueryClient, keepPreviousData, useQuery as useTanstackQuery } from '@tanstack/react-query';
+import { type Answer, ApiError, execute, hashOf } from './client';
+
+/**
+ * Answers kept for going back and forth between pages; asked again only when a page asks for it
+ * (after a write, or a registry event), so each page view is exactly the requests it needs.
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: 30_000, refetchOnWindowFocus: false, refetchOnReconnect: false, retry: false },
+  },
+});
+
+export interface QueryState<Result> {
+  answer: Answer<Result> | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  refetch: () => void;
+}
+
+/** A document of regql/client with its variables; the previous answer stays on screen while the next page loads. */
+export function useQuery<Result, Variables extends object>(
+  document: TypedDocumentNode<Result, Variables>,
+  variables: Variables,
+): QueryState<Result> {
+  const query = useTanstackQuery({
+    queryKey: [hashOf(document), variables],
+    queryFn: () => execute(document, variables),
+    placeholderData: keepPreviousData,
+  });
+  const error = query.error === null ? null : query.error instanceof ApiError ? query.error : new ApiError('ERROR', String(query.error));
+  return { answer: query.data, error, loading: query.isFetching, refetch: () => void query.refetch() };
+}
