@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `\nGraphiQL: ${gateway.url}/graphql (it opens with the dashboard query: press the run button)\n` +
+    `\nThe registry browser: ${gateway.url}/\nGraphiQL: ${gateway.url}/graphql (it opens with the dashboard query: press the run button)\n` +
       'Ctrl-C stops the gateway and the registry.',
   );
 
