@@ -207,6 +207,11 @@ export const configSchema = z
           .int()
           .min(1024)
           .default(8 * MiB),
+        /** Bytes of one blob uploaded through the gateway (uploadBlob, or an upload over all its chunks). */
+        maxUploadBytes: z
+          .int()
+          .min(1)
+          .default(10 * 1024 * MiB),
         /** Upstream calls an operation may make: refused beforehand when expected to exceed it, stopped when it does. */
         maxQueryCost: z.int().min(1).default(100_000),
         /** Time an operation may take; then its upstream requests are aborted. */

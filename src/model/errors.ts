@@ -12,7 +12,15 @@ export { InvalidReferenceError, RegistryError };
  * Failures the gateway decides itself: the client's mistakes, what does not exist or is not
  * offered, an operation over its budget or past its deadline, one whose client went away.
  */
-export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNSUPPORTED' | 'QUERY_TOO_COSTLY' | 'UPSTREAM_UNAVAILABLE' | 'CANCELLED';
+export type GatewayErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'DIGEST_MISMATCH'
+  | 'UNSUPPORTED'
+  | 'QUERY_TOO_COSTLY'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'CANCELLED';
 
 export class GatewayError extends Error {
   override name = 'GatewayError';
@@ -33,6 +41,11 @@ export function badInput(message: string): GatewayError {
 
 export function notFound(message: string): GatewayError {
   return new GatewayError('NOT_FOUND', message);
+}
+
+/** The change would break what holds in the registry now (a blob tagged manifests still use). */
+export function conflict(message: string, details: Readonly<Record<string, unknown>>): GatewayError {
+  return new GatewayError('CONFLICT', message, details);
 }
 
 export function unsupported(message: string): GatewayError {

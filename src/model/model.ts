@@ -15,9 +15,11 @@ import { EventBus } from './events/eventBus.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { Manifests } from './manifests.js';
 import { Reads } from './reads.js';
+import { Referrers } from './referrers.js';
 import { Registries } from './registries.js';
 import { Repositories } from './repositories.js';
 import { Tags } from './tags.js';
+import { type UploadLimits, Uploads } from './writes/uploads.js';
 import { Writes } from './writes/writes.js';
 
 export interface ModelDependencies {
@@ -33,7 +35,12 @@ export interface ModelDependencies {
   access: RequestAccess;
   /** Binds every upstream request to the request's operation (its budget, its cancellation); none: unbound. */
   call?: CallContext;
+  /** Bounds on blobs uploaded through the gateway; default DEFAULT_UPLOAD_LIMITS. */
+  uploads?: UploadLimits;
 }
+
+/** 8 MiB per request to the registry (and held in memory at most per upload); blobs up to 10 GiB. */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBlobBytes: 10 * 1024 ** 3, chunkBytes: 8 * 1024 ** 2 };
 
 export class Model {
   readonly registries: Registries;
@@ -41,17 +48,30 @@ export class Model {
   readonly tags: Tags;
   readonly manifests: Manifests;
   readonly blobs: Blobs;
+  readonly referrers: Referrers;
   readonly writes: Writes;
+  readonly uploads: Uploads;
   readonly subscriptions: Subscriptions;
 
-  constructor({ registries, cache, observed, freshness = new Map(), events = new EventBus(), access, call = {} }: ModelDependencies) {
+  constructor({
+    registries,
+    cache,
+    observed,
+    freshness = new Map(),
+    events = new EventBus(),
+    access,
+    call = {},
+    uploads = DEFAULT_UPLOAD_LIMITS,
+  }: ModelDependencies) {
     const reads = new Reads(registries, cache, observed, freshness, call);
     this.registries = new Registries(reads);
     this.repositories = new Repositories(reads);
     this.manifests = new Manifests(reads);
     this.tags = new Tags(reads, this.manifests);
     this.blobs = new Blobs(reads);
+    this.referrers = new Referrers(reads, this.manifests);
     this.writes = new Writes(reads, this.registries, this.manifests, access);
+    this.uploads = new Uploads(reads, this.registries, uploads);
     this.subscriptions = new Subscriptions(events, this.registries);
   }
 }

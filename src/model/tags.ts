@@ -4,6 +4,7 @@ import { badInput } from './errors.js';
 import type { Manifests } from './manifests.js';
 import { type Connection, type PageRequest, connectionOf, decodeCursor, pageSize } from './paging.js';
 import type { Reads } from './reads.js';
+import { isReferrerTag } from './referrers.js';
 import { type TagOrderName, sortByCreated, sortByName, sortBySemver } from './tagOrder.js';
 import type { Repository, RepositoryManifest, Tag } from './types.js';
 
@@ -13,6 +14,8 @@ export const MAX_TAG_PAGE = 1000;
 
 export interface TagPageRequest extends PageRequest {
   orderBy?: TagOrderName | null;
+  /** Leave out the tags that only carry referrers (sha256-<hex>, and cosign's .sig/.att/.sbom). */
+  hideReferrerTags?: boolean | null;
 }
 
 export interface TagConnection extends Connection<Tag> {
@@ -60,7 +63,7 @@ export class Tags {
     const all = await this.list(repository);
     if (all === null) return null;
     const prefix = request.prefix;
-    const matching = prefix ? all.filter((tag) => tag.startsWith(prefix)) : all;
+    const matching = all.filter((tag) => (!prefix || tag.startsWith(prefix)) && !(request.hideReferrerTags && isReferrerTag(tag)));
     const sorted = await this.sort(repository, matching, order);
     const start = after === undefined ? 0 : sorted.indexOf(after) + 1;
     if (after !== undefined && start === 0) throw badInput(`the tag "${after}" of the cursor is gone: start again without after`);

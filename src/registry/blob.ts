@@ -34,3 +34,14 @@ export async function blobHead(transport: RequestSender, repository: string, dig
   });
   return { digest, size: contentLength(response) };
 }
+
+/**
+ * DELETE /v2/<name>/blobs/<digest> (202): the repository's link to the blob goes (the bytes,
+ * once no repository links them, at the registry's garbage collection). NOT_FOUND for an
+ * unknown blob, UNSUPPORTED (405) where deleting is disabled.
+ */
+export async function blobDelete(transport: RequestSender, repository: string, digest: string): Promise<void> {
+  assertRepositoryName(repository);
+  assertDigest(digest);
+  await transport.send({ kind: 'blob', method: 'DELETE', target: `/v2/${repository}/blobs/${digest}`, repeatable: true });
+}

@@ -1,12 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { Credentials } from './auth/credentials.js';
-import { blobGet, blobHead } from './blob.js';
+import { blobDelete, blobGet, blobHead } from './blob.js';
 import { blobCopy, type BlobCopyRequest } from './blobCopy.js';
 import { blobMount, type BlobMountResult } from './blobMount.js';
 import { catalogPage } from './catalog.js';
 import { manifestGet, manifestHead } from './manifest.js';
 import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
+import { type ReferrersAnswer, referrersList } from './referrers.js';
 import type { RetryPolicy } from './retry.js';
 import { DEFAULT_LIST_LIMITS, type ListLimits, repositoryExists, tagsList } from './tags.js';
 import { type RequestSender, Transport } from './transport.js';
@@ -21,6 +22,7 @@ import type {
   UpstreamRequestEvent,
 } from './types.js';
 import { blobUpload, manifestPut } from './upload.js';
+import { type UploadState, uploadAppend, uploadCancel, uploadComplete, uploadStart, uploadStatus } from './uploadSession.js';
 
 export interface RegistryClientOptions {
   /** The registry's name in configuration (reported in events and errors). */
@@ -65,7 +67,8 @@ export class RegistryClient {
   private readonly transport: Transport;
   /** What the methods send through: the transport, or in a view (withContext) the transport bound to a context. */
   private readonly sender: RequestSender;
-  private readonly maxManifestBytes: number;
+  /** The largest manifest read or pushed (limits.maxManifestBytes). */
+  readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;
   private readonly listLimits: ListLimits;
 
@@ -168,6 +171,38 @@ export class RegistryClient {
   /** Copies a blob between repositories through the gateway, chunk by chunk, verified against its digest. */
   blobCopy(request: BlobCopyRequest): Promise<void> {
     return blobCopy(this.sender, request);
+  }
+
+  /** DELETE a blob from the repository. */
+  blobDelete(repository: string, digest: string): Promise<void> {
+    return blobDelete(this.sender, repository, digest);
+  }
+
+  /** The referrers of a manifest by the OCI 1.1 API; undefined when the registry does not implement it. */
+  referrersList(repository: string, digest: string, artifactType?: string): Promise<ReferrersAnswer | undefined> {
+    return referrersList(this.sender, repository, digest, artifactType, this.listLimits);
+  }
+
+  /** Opens a resumable upload. */
+  uploadStart(repository: string): Promise<UploadState> {
+    return uploadStart(this.sender, repository);
+  }
+
+  uploadStatus(upload: UploadState): Promise<UploadState> {
+    return uploadStatus(this.sender, upload);
+  }
+
+  uploadAppend(upload: UploadState, chunk: Buffer): Promise<UploadState> {
+    return uploadAppend(this.sender, upload, chunk);
+  }
+
+  /** Completes an upload as `digest`, which the registry verifies; returns the digest it stored. */
+  uploadComplete(upload: UploadState, digest: string, lastChunk?: Buffer): Promise<string> {
+    return uploadComplete(this.sender, upload, digest, lastChunk);
+  }
+
+  uploadCancel(upload: UploadState): Promise<void> {
+    return uploadCancel(this.sender, upload);
   }
 
   /** Requests to the registry in flight now, over every view of this client. */

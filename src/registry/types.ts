@@ -98,7 +98,7 @@ export interface CatalogPage {
 }
 
 /** What kind of registry resource an upstream request touched; used for counting and metrics. */
-export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'blob' | 'upload' | 'token';
+export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'referrers' | 'blob' | 'upload' | 'token';
 
 /** Reported once per upstream HTTP request, after its response (or failure). */
 export interface UpstreamRequestEvent {

@@ -6,7 +6,8 @@ import type { GatewayContext } from './context.js';
 import { scopeAuthDenial } from './access.js';
 import { cost } from './cost.js';
 import { type ContentWhen, isManifestId } from './httpCache.js';
-import { DateTimeScalar } from './scalars.js';
+import type { UploadedFile } from '../model/writes/uploads.js';
+import { DateTimeScalar, FileScalar } from './scalars.js';
 
 export interface SchemaTypes {
   Context: GatewayContext;
@@ -19,6 +20,7 @@ export interface SchemaTypes {
     DateTime: { Input: string; Output: string };
     SafeInt: { Input: number; Output: number };
     JSONObject: { Input: Record<string, unknown>; Output: object };
+    File: { Input: UploadedFile; Output: never };
   };
 }
 
@@ -55,6 +57,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
 builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('SafeInt', SafeIntResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.addScalarType('File', FileScalar);
 
 // Every query field needs read, which every request has unless access.requireReadToken is on.
 builder.queryType({ authScopes: { read: true } });

@@ -7,7 +7,9 @@ import './manifest.js';
 import './descriptor.js';
 import './blob.js';
 import './imageConfig.js';
+import './blobUpload.js';
 import './manifestMutations.js';
+import './blobMutations.js';
 import './tagMutations.js';
 import './events.js';
 

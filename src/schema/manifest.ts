@@ -72,6 +72,16 @@ ManifestRef.implement({
       ...cost(({ sizes }) => ({ calls: 1 + sizes.tagsPerRepository() })),
       resolve: (parent, _args, context) => context.model.manifests.tagsPointingAt(parent),
     }),
+    referrers: t.field({
+      type: [ManifestRef],
+      nullable: true,
+      description:
+        "Manifests whose subject is this one: signatures, SBOMs, attestations. From the registry's referrers API (OCI 1.1), else the sha256-<hex> tag fallback and cosign's sha256-<hex>.sig/.att/.sbom tags; only those of artifactType when given; null when the registry could not be read.",
+      args: { artifactType: t.arg.string() },
+      // The referrers API (or the tag list and the fallback tags), then each referrer's manifest.
+      ...cost(({ sizes }) => ({ calls: 1 + 2 * sizes.uncachedShare() })),
+      resolve: (parent, args, context) => context.model.referrers.of(parent, args.artifactType),
+    }),
     document: t.field({
       type: 'JSONObject',
       description: 'The manifest document as the registry stores it.',
@@ -93,8 +103,8 @@ function manifestNodeOptions(kind: 'image' | 'index') {
 
 builder.node(ImageManifestRef, {
   ...manifestNodeOptions('image'),
-  // Its tags move and its repository's tags change; the rest follows from its digest.
-  ...contentFields({ except: ['tags', 'repository'] }),
+  // Its tags move, its repository's tags change and referrers come; the rest follows from its digest.
+  ...contentFields({ except: ['tags', 'repository', 'referrers'] }),
   interfaces: [ManifestRef],
   isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'image',
   fields: (t) => ({
@@ -126,7 +136,7 @@ builder.node(ImageManifestRef, {
 
 builder.node(ImageIndexRef, {
   ...manifestNodeOptions('index'),
-  ...contentFields({ except: ['tags', 'repository'] }),
+  ...contentFields({ except: ['tags', 'repository', 'referrers'] }),
   interfaces: [ManifestRef],
   isTypeOf: (parent) => (parent as RepositoryManifest).manifest.kind === 'index',
   fields: (t) => ({

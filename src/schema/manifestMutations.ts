@@ -1,9 +1,9 @@
-/** The mutation on manifests, Mutation.deleteManifest, with its input and payload. */
-import type { DeleteManifestResult } from '../model/writes/writes.js';
+/** The mutations on manifests, Mutation.putManifest and Mutation.deleteManifest, with their inputs and payloads. */
+import type { DeleteManifestResult, PutManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
 import { grammar } from './inputs.js';
-import { RepositoryRef } from './refs.js';
+import { ManifestRef, RepositoryRef, TagRef } from './refs.js';
 
 const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
   fields: (t) => ({
@@ -45,5 +45,35 @@ builder.mutationField('deleteManifest', (t) =>
     ...cost(({ sizes }) => ({ calls: 3 + sizes.tagsPerRepository() })),
     args: { input: t.arg({ type: DeleteManifestInput, required: true }) },
     resolve: (_root, { input }, context) => context.model.writes.deleteManifest(input),
+  }),
+);
+
+const PutManifestInput = builder.inputType('PutManifestInput', {
+  fields: (t) => ({
+    registry: t.string(),
+    repository: t.string({ required: true, ...grammar('repository') }),
+    reference: t.string({ required: true, description: 'A tag, or the digest of document.', ...grammar('tagOrDigest') }),
+    document: t.string({ required: true, description: 'The exact bytes to store: the digest is computed over them.' }),
+    mediaType: t.string({ description: "The Content-Type to send; default: the document's own mediaType field." }),
+  }),
+});
+
+const PutManifestPayload = builder.objectRef<PutManifestResult>('PutManifestPayload').implement({
+  fields: (t) => ({
+    manifest: t.field({ type: ManifestRef, resolve: (payload) => payload.manifest }),
+    tag: t.field({ type: TagRef, nullable: true, description: 'The tag, when reference was one.', resolve: (payload) => payload.tag }),
+  }),
+});
+
+builder.mutationField('putManifest', (t) =>
+  t.field({
+    type: PutManifestPayload,
+    description:
+      'Pushes a manifest document under a tag or its own digest (PUT /v2/<name>/manifests/<reference>). The blobs and child manifests it references must already be in the repository.',
+    authScopes: { write: true },
+    // The PUT, then the stored manifest read back.
+    ...cost({ calls: 2 }),
+    args: { input: t.arg({ type: PutManifestInput, required: true }) },
+    resolve: (_root, { input }, context) => context.model.writes.putManifest(input),
   }),
 );

@@ -8,6 +8,7 @@ import type {
   RepositoryManifest,
   Tag,
 } from '../model/types.js';
+import type { BlobUploadView } from '../model/writes/uploads.js';
 import { builder } from './builder.js';
 
 /**
@@ -26,3 +27,4 @@ export const IndexEntryRef = builder.objectRef<RepositoryDescriptor>('IndexEntry
 export const BlobRef = builder.objectRef<RepositoryBlob>('Blob');
 export const PlatformRef = builder.objectRef<Platform>('Platform');
 export const ImageConfigRef = builder.objectRef<ImageConfigDocument>('ImageConfig');
+export const BlobUploadRef = builder.objectRef<BlobUploadView>('BlobUpload');

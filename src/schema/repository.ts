@@ -8,7 +8,7 @@ import { cost, namesDigest, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
 import { selectsAny } from './selection.js';
-import { BlobRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
+import { BlobRef, BlobUploadRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
 import { CREATED_ORDER_UNDATED_CALLS, TagConnectionRef, TagOrderRef } from './tag.js';
 
 /** Fields of a repository that read its whole tag list: when selected, the list also says whether the repository exists. */
@@ -32,6 +32,11 @@ builder.node(RepositoryRef, {
         after: t.arg.string(),
         prefix: t.arg.string(),
         orderBy: t.arg({ type: TagOrderRef, defaultValue: 'NAME_ASC' }),
+        hideReferrerTags: t.arg.boolean({
+          defaultValue: false,
+          description:
+            "Leave out the tags that only carry referrers: sha256-<hex> (the referrers tag schema) and cosign's sha256-<hex>.sig, .att and .sbom.",
+        }),
       },
       // The repository's tag list; CREATED_DESC also dates every tag: a HEAD each, and its manifest and config when not dated before.
       ...cost(({ args, sizes }) => ({
@@ -40,6 +45,17 @@ builder.node(RepositoryRef, {
         items: sizes.tagsOnPage(pageSizeEstimate(args.first, DEFAULT_TAG_PAGE, MAX_TAG_PAGE)),
       })),
       resolve: (repository, args, context) => context.model.tags.page(repository, args),
+    }),
+    blobUpload: t.field({
+      type: BlobUploadRef,
+      nullable: true,
+      description:
+        'A resumable upload in progress (GET /v2/<name>/blobs/uploads/<uuid>), by the id startBlobUpload returned; null when the registry no longer knows it.',
+      authScopes: { write: true },
+      ...cost({ calls: 1 }),
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (repository, args, context) =>
+        context.model.uploads.status({ registry: repository.registry, repository: repository.name, id: String(args.id) }),
     }),
     tagCount: t.int({
       nullable: true,

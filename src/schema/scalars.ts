@@ -4,6 +4,7 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { isRfc3339 } from '../model/dates.js';
+import type { UploadedFile } from '../model/writes/uploads.js';
 import { quote } from '../util/quote.js';
 
 function rfc3339(value: unknown): string {
@@ -24,5 +25,24 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime takes a string');
     return rfc3339(ast.value);
+  },
+});
+
+/**
+ * File: a file part of a GraphQL multipart request (src/server/multipart.ts puts a stream where
+ * the operation's variables name it). Not writable inline in a query, nor returned.
+ */
+export const FileScalar = new GraphQLScalarType<UploadedFile, never>({
+  name: 'File',
+  description: 'A file sent in a GraphQL multipart request.',
+  serialize: () => {
+    throw new GraphQLError('File is an input only');
+  },
+  parseValue: (value) => {
+    if (typeof value === 'object' && value !== null && typeof (value as UploadedFile).stream === 'function') return value as UploadedFile;
+    throw new GraphQLError('File takes a file part of a multipart request (see the GraphQL multipart request spec), not an inline value');
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('File takes a file part of a multipart request, not a literal');
   },
 });

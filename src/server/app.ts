@@ -9,7 +9,7 @@ import { Freshness } from '../loaders/freshness.js';
 import { ObservedSizes } from '../loaders/observedSizes.js';
 import { EventBus } from '../model/events/eventBus.js';
 import { NotificationReceiver } from '../model/events/notifications.js';
-import { Model } from '../model/model.js';
+import { DEFAULT_UPLOAD_LIMITS, Model } from '../model/model.js';
 import { Operation } from '../model/operation.js';
 import type { UpstreamRequestEvent } from '../registry/types.js';
 import { RegistrySet } from '../registries.js';
@@ -21,7 +21,9 @@ import { useAuditLog } from './audit.js';
 import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
 import { useHttpCaching } from './httpCache.js';
+import { useStreamingMultipart } from './multipart.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
+import { useRequestBodyLimits } from './requestBodyLimits.js';
 import { useSseSingleConnectionRefusal } from './sse.js';
 import { defaultUiDirectory, useBrowserUi } from './browserUi.js';
 import { yogaLogger } from './logging.js';
@@ -54,6 +56,9 @@ export interface GatewayApp {
   /** Closes the registries' connection pools. */
   close(): Promise<void>;
 }
+
+/** completeBlobUpload takes one file; more in one request is a mistake or an attack. */
+const MAX_FILES_PER_REQUEST = 2;
 
 const DEFAULT_GRAPHIQL_QUERY = `# The dashboard: every repository with its tags, digests and platforms.
 query Dashboard {
@@ -115,11 +120,23 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     context: ({ request }) => {
       const requestAccess = access.forRequest(request.headers.get('authorization'));
       const operation = new Operation(config.limits);
-      const model = new Model({ registries, cache, observed, freshness, events, access: requestAccess, call: operation.callContext });
+      const model = new Model({
+        registries,
+        cache,
+        observed,
+        freshness,
+        events,
+        access: requestAccess,
+        call: operation.callContext,
+        uploads: { ...DEFAULT_UPLOAD_LIMITS, maxBlobBytes: config.limits.maxUploadBytes },
+      });
       return { model, access: requestAccess, operation };
     },
     cors: corsOptions(config.server.cors),
-    maxRequestBodySize: config.server.maxRequestBytes,
+    // Bounded by useRequestBodyLimits instead, which lets uploads be larger than queries.
+    maxRequestBodySize: false,
+    // Parsed as streams by useStreamingMultipart instead of in memory.
+    multipart: false,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
@@ -141,6 +158,11 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       ...(logger ? [useOperationLog(logger), useAuditLog(logger)] : []),
       useMetrics(metrics, config.server.metrics),
       useBoundedErrorMessages(),
+      useStreamingMultipart({ maxFieldBytes: config.server.maxRequestBytes, maxFiles: MAX_FILES_PER_REQUEST }),
+      useRequestBodyLimits({
+        maxBytes: config.server.maxRequestBytes,
+        maxMultipartBytes: config.limits.maxUploadBytes + config.server.maxRequestBytes,
+      }),
       usePersistedQueries(persistedQueries),
       useHttpCaching('/graphql'),
       useHealthChecks(registries),

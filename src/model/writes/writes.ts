@@ -6,16 +6,17 @@
  */
 import type { RequestAccess } from '../../access.js';
 import type { ManifestKey } from '../../loaders/loaders.js';
-import { isRegistryError } from '../../registry/errors.js';
+import { isRegistryError, nullIfNotFound } from '../../registry/errors.js';
 import { isDigest } from '../../registry/reference.js';
 import { quote } from '../../util/quote.js';
-import { badInput, notFound } from '../errors.js';
+import { badInput, conflict, notFound } from '../errors.js';
 import type { Manifests } from '../manifests.js';
 import type { Reads } from '../reads.js';
 import type { Registries } from '../registries.js';
 import type { Repository, RepositoryManifest, Tag } from '../types.js';
 import { deleteManifestConfirmed, putTagConfirmed } from './confirmed.js';
 import { copyManifestContent } from './copyContent.js';
+import { checkedManifest } from './putManifest.js';
 import { explainingRefusals } from './refusals.js';
 import { removeTag } from './removeTag.js';
 
@@ -75,6 +76,38 @@ export interface TagManifestResult {
   previousDigest: string | null;
   /** Whether the manifest's content comes from another repository (mounted or streamed). */
   copiesContent: boolean;
+  dryRun: boolean;
+}
+
+export interface PutManifestRequest {
+  registry?: string | null;
+  repository: string;
+  /** A tag, or the digest of the document. */
+  reference: string;
+  /** The exact text to store. */
+  document: string;
+  mediaType?: string | null;
+}
+
+export interface PutManifestResult {
+  manifest: RepositoryManifest;
+  /** The tag, when the reference was one. */
+  tag: Tag | null;
+}
+
+export interface DeleteBlobRequest {
+  registry?: string | null;
+  repository: string;
+  digest: string;
+  force?: boolean | null;
+  dryRun?: boolean | null;
+}
+
+export interface DeleteBlobResult {
+  repository: Repository;
+  digest: string;
+  /** Tagged manifests of the repository that reference the blob, as repo:tag, sorted. */
+  referencedBy: string[];
   dryRun: boolean;
 }
 
@@ -173,6 +206,67 @@ export class Writes {
       this.reads.forget({ registry: name, repository, tags: [tag], deletedDigests: [] });
     }
     return result;
+  }
+
+  /** Pushes a document as it is under a tag or its own digest, after checking it (checkedManifest). */
+  async putManifest(request: PutManifestRequest): Promise<PutManifestResult> {
+    const name = this.registries.get(request.registry).config.name;
+    const client = this.reads.client(name);
+    const { repository, reference } = request;
+    const checked = checkedManifest(request.document, reference, request.mediaType, client.maxManifestBytes);
+    const isTag = !isDigest(reference);
+    try {
+      await explainingRefusals(() => client.manifestPut(repository, reference, checked.bytes, checked.mediaType));
+    } finally {
+      this.reads.forget({ registry: name, repository, tags: isTag ? [reference] : [], deletedDigests: [] });
+    }
+    const manifest = await this.loadForWrite(
+      { registry: name, repository, reference: checked.digest },
+      `${repository} has no manifest ${checked.digest} after the push`,
+    );
+    return { manifest, tag: isTag ? { registry: name, repository, name: reference } : null };
+  }
+
+  /**
+   * Deletes a blob from the repository; refused (CONFLICT, with the tags in referencedBy) while a
+   * tagged manifest of the repository references it, unless force.
+   */
+  async deleteBlob(request: DeleteBlobRequest): Promise<DeleteBlobResult> {
+    const name = this.registries.get(request.registry).config.name;
+    const client = this.reads.client(name);
+    const { repository, digest } = request;
+    if (!isDigest(digest)) throw badInput(`${quote(digest)} is not a digest`);
+    await client.blobHead(repository, digest).catch((error: unknown) => {
+      throw isRegistryError(error, 'NOT_FOUND') ? notFound(`${repository} has no blob ${digest}`) : error;
+    });
+    const referencedBy = await this.tagsReferencing(name, repository, digest);
+    if (referencedBy.length > 0 && !request.force) {
+      throw conflict(
+        `${digest} is in use by ${referencedBy.length} tagged manifest(s) of ${repository}: ${referencedBy.slice(0, 10).join(', ')}; force: true deletes it all the same`,
+        {
+          referencedBy,
+        },
+      );
+    }
+    const dryRun = request.dryRun ?? false;
+    if (!dryRun) await explainingRefusals(() => client.blobDelete(repository, digest));
+    return { repository: { registry: name, name: repository }, digest, referencedBy, dryRun };
+  }
+
+  /** The tags (repo:tag) whose manifest, or one of whose index's images, has the blob as config or layer. */
+  private async tagsReferencing(registry: string, repository: string, digest: string): Promise<string[]> {
+    const tags = (await nullIfNotFound(this.reads.loaders.tags.load({ registry, repository }))) ?? [];
+    const uses = async (reference: string): Promise<boolean> => {
+      const found = await this.manifests.find(registry, repository, reference);
+      if (!found) return false;
+      const { manifest } = found;
+      if (manifest.kind === 'image')
+        return [manifest.document.config, ...manifest.document.layers].some((descriptor) => descriptor.digest === digest);
+      const children = await Promise.all(manifest.document.manifests.map((entry) => uses(entry.digest)));
+      return children.some(Boolean);
+    };
+    const marked = await Promise.all(tags.map(async (tag) => ((await uses(tag)) ? `${repository}:${tag}` : undefined)));
+    return marked.filter((tag): tag is string => tag !== undefined).sort();
   }
 
   /**
