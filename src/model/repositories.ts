@@ -24,7 +24,17 @@ export class Repositories {
    * read its tag list anyway, which then answers the question too; otherwise a probe that reads
    * at most one name where the registry pages tag lists.
    */
-  async find(registry: string, name: string, { withTagList = false }: { withTagList?: boolean } = {}): Promise<Repository | null> {
+  /**
+   * The repository, or null when the registry does not know it. `forUploads`: the caller reads
+   * only its uploads, which a repository has before its first manifest (when the registry does
+   * not list it yet): no existence check.
+   */
+  async find(
+    registry: string,
+    name: string,
+    { withTagList = false, forUploads = false }: { withTagList?: boolean; forUploads?: boolean } = {},
+  ): Promise<Repository | null> {
+    if (forUploads) return { registry, name };
     const key = { registry, repository: name };
     const exists = withTagList
       ? (await nullIfNotFound(this.reads.loaders.tags.load(key))) !== null

@@ -15,3 +15,15 @@ export function grammarOf(extensions: Readonly<Record<string, unknown>> | null |
   const kind = extensions?.grammar;
   return isArgumentGrammar(kind) ? kind : undefined;
 }
+
+/**
+ * A string argument that is a document rather than a name (putManifest's document): exempt from
+ * the length bound of other strings, bounded by the request size and the workflow's own limit.
+ */
+export function longText() {
+  return { extensions: { longText: true } };
+}
+
+export function isLongText(extensions: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  return extensions?.longText === true;
+}

@@ -2,7 +2,7 @@
 import type { DeleteManifestResult, PutManifestResult } from '../model/writes/writes.js';
 import { builder } from './builder.js';
 import { cost } from './cost.js';
-import { grammar } from './inputs.js';
+import { grammar, longText } from './inputs.js';
 import { ManifestRef, RepositoryRef, TagRef } from './refs.js';
 
 const DeleteManifestInput = builder.inputType('DeleteManifestInput', {
@@ -53,7 +53,7 @@ const PutManifestInput = builder.inputType('PutManifestInput', {
     registry: t.string(),
     repository: t.string({ required: true, ...grammar('repository') }),
     reference: t.string({ required: true, description: 'A tag, or the digest of document.', ...grammar('tagOrDigest') }),
-    document: t.string({ required: true, description: 'The exact bytes to store: the digest is computed over them.' }),
+    document: t.string({ required: true, description: 'The exact bytes to store: the digest is computed over them.', ...longText() }),
     mediaType: t.string({ description: "The Content-Type to send; default: the document's own mediaType field." }),
   }),
 });

@@ -8,7 +8,7 @@ import { builder } from './builder.js';
 import { cost, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
 import { RepositoryConnectionRef, TAG_LIST_FIELDS } from './repository.js';
-import { selectsAny } from './selection.js';
+import { selectsAny, selectsOnly } from './selection.js';
 import { RegistryRef, RepositoryRef } from './refs.js';
 
 const RegistryStatusRef = builder.objectRef<RegistryStatus>('RegistryStatus').implement({
@@ -60,7 +60,10 @@ builder.node(RegistryRef, {
       args: { name: t.arg.string({ required: true, ...grammar('repository') }) },
       ...cost({ calls: 1 }),
       resolve: (registry, args, context, info) =>
-        context.model.repositories.find(registry.config.name, args.name, { withTagList: selectsAny(info, TAG_LIST_FIELDS) }),
+        context.model.repositories.find(registry.config.name, args.name, {
+          withTagList: selectsAny(info, TAG_LIST_FIELDS),
+          forUploads: selectsOnly(info, 'blobUpload'),
+        }),
     }),
   }),
 });

@@ -7,7 +7,7 @@ import { builder } from './builder.js';
 import { cost, namesDigest, pageSizeEstimate } from './cost.js';
 import { grammar } from './inputs.js';
 import { decodeLocalId, encodeLocalId } from './nodeIds.js';
-import { selectsAny } from './selection.js';
+import { selectsAny, selectsOnly } from './selection.js';
 import { BlobRef, BlobUploadRef, ManifestRef, RegistryRef, RepositoryRef, TagRef } from './refs.js';
 import { CREATED_ORDER_UNDATED_CALLS, TagConnectionRef, TagOrderRef } from './tag.js';
 
@@ -102,6 +102,7 @@ builder.queryField('repository', (t) =>
     resolve: (_root, args, context, info) =>
       context.model.repositories.find(context.model.registries.get(args.registry).config.name, args.name, {
         withTagList: selectsAny(info, TAG_LIST_FIELDS),
+        forUploads: selectsOnly(info, 'blobUpload'),
       }),
   }),
 );

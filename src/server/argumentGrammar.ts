@@ -12,7 +12,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import { InvalidReferenceError } from '../model/errors.js';
 import { checkGrammar } from '../model/grammar.js';
-import { grammarOf } from '../schema/inputs.js';
+import { grammarOf, isLongText } from '../schema/inputs.js';
 import { fieldArguments, operationVariables } from './operationValues.js';
 
 /** Characters a string argument without a grammar of its own may have (a prefix, a cursor, a registry name). */
@@ -53,7 +53,7 @@ function grammarErrors(
       const values = fieldArguments(field, node, coercedVariables);
       if (!values) return;
       for (const argument of field.args) {
-        checkValue(argument.name, argument.type, grammarOf(argument.extensions), values[argument.name], (message) =>
+        checkValue(argument.name, argument.type, argument.extensions, values[argument.name], (message) =>
           errors.push(
             new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } }),
           ),
@@ -72,15 +72,16 @@ function grammarErrors(
 function checkValue(
   name: string,
   type: GraphQLInputType,
-  kind: ReturnType<typeof grammarOf>,
+  extensions: Readonly<Record<string, unknown>> | null | undefined,
   value: unknown,
   report: (message: string) => void,
 ): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    for (const item of value) checkValue(name, type, kind, item, report);
+    for (const item of value) checkValue(name, type, extensions, item, report);
     return;
   }
+  const kind = grammarOf(extensions);
   if (typeof value === 'string') {
     if (kind) {
       try {
@@ -89,7 +90,7 @@ function checkValue(
         if (error instanceof InvalidReferenceError) report(error.message);
         else throw error;
       }
-    } else if (value.length > MAX_STRING_ARGUMENT_LENGTH) {
+    } else if (value.length > MAX_STRING_ARGUMENT_LENGTH && !isLongText(extensions)) {
       report(`${name} is ${value.length} characters long; at most ${MAX_STRING_ARGUMENT_LENGTH} are allowed`);
     }
     return;
@@ -97,7 +98,7 @@ function checkValue(
   const named = getNamedType(type);
   if (isInputObjectType(named) && typeof value === 'object') {
     for (const field of Object.values(named.getFields())) {
-      checkValue(field.name, field.type, grammarOf(field.extensions), (value as Record<string, unknown>)[field.name], report);
+      checkValue(field.name, field.type, field.extensions, (value as Record<string, unknown>)[field.name], report);
     }
   }
 }

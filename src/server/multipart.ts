@@ -89,20 +89,24 @@ async function parseMultipart(request: Request, limits: MultipartLimits): Promis
   const fields = new PassThrough({ objectMode: true });
   const filesByField = new Map<string, StreamedFile>();
   const files: StreamedFile[] = [];
+  /** File parts that came before the map named them: held (unread, so the body waits) until it does. */
+  const early = new Map<string, Readable>();
+  /** Set once the body is parsed: undefined while it is not, null when it ended well. */
+  let ending: Error | null | undefined;
   let params: GraphQLParams | undefined;
 
   parser.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
     fields.write({ name, value, valueTruncated });
   });
-  parser.on('file', (field: string, stream: Readable, filename: string) => {
+  parser.on('file', (field: string, stream: Readable) => {
     const file = filesByField.get(field);
-    if (!file) {
-      stream.resume();
-      return;
-    }
-    file.arrive(stream);
+    if (file) file.arrive(stream);
+    else if (params === undefined || files.length === 0) early.set(field, stream);
+    else stream.resume();
   });
   const ended = (error?: Error) => {
+    if (ending !== undefined) return;
+    ending = error ?? null;
     fields.end();
     for (const file of files) file.missing(error ?? badRequest(`the request ended before the file "${file.name}"`));
   };
@@ -131,7 +135,11 @@ async function parseMultipart(request: Request, limits: MultipartLimits): Promis
       filesByField.set(field, file);
       files.push(file);
       place(params, paths[0], file);
+      const arrived = early.get(field);
+      if (arrived) file.arrive(arrived);
+      else if (ending !== undefined) file.missing(ending ?? badRequest(`the request has no file "${field}"`));
     }
+    for (const [field, stream] of early) if (!filesByField.has(field)) stream.resume();
     return { params, files };
   }
   if (!params) throw badRequest('a multipart request without the field "operations"');
