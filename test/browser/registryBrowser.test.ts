@@ -144,8 +144,18 @@ describe('browsing', () => {
     expect(await page.getByRole('heading', { name: 'Layers' }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: 'History' }).isVisible()).toBe(true);
     expect(await page.locator('table.key-values th').allTextContents()).toEqual(expect.arrayContaining(['Cmd', 'Env']));
+    expect(await page.getByText('None: nothing in the repository refers to this manifest.').count()).toBe(1);
     await screenshot('manifest');
     await page.goBack();
+  });
+
+  it("an image's page lists its signature, found by the referrers of the manifest", async () => {
+    const opened = await graphqlRequestsOf(() => page.goto(`${gateway.url}/#/r/local/repo/team%2Fapp/m/2.0.0`));
+    expect(opened.map(operationOf)).toEqual(['ManifestPage']);
+    const referrers = page.getByRole('region', { name: 'Signatures, SBOMs and attestations' }).locator('tbody th');
+    expect(await referrers.allTextContents()).toEqual(['signature']);
+    await page.goto(`${gateway.url}/#/r/local/repo/team%2Fapp`);
+    await page.locator('tr[data-tag]').first().waitFor();
   });
 });
 

@@ -117,6 +117,41 @@ function ManifestDetails({ registry, repository, manifest }: { registry: string;
         </section>
       )}
       {manifest.__typename === 'ImageManifest' && <ImageDetails manifest={manifest} />}
+      <section aria-labelledby="referrers">
+        <h2 id="referrers">Signatures, SBOMs and attestations</h2>
+        {manifest.referrers === null || manifest.referrers === undefined ? (
+          <p>The registry could not be asked.</p>
+        ) : manifest.referrers.length === 0 ? (
+          <p>None: nothing in the repository refers to this manifest.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">Digest</th>
+                <th scope="col">Artifact type</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {manifest.referrers.map((referrer) => (
+                <tr key={referrer.id}>
+                  <th scope="row">
+                    <Link href={paths.manifest(registry, repository, referrer.digest)}>{manifestKind({ ...referrer, mediaType: '' })}</Link>
+                  </th>
+                  <td>
+                    <Digest digest={referrer.digest} />
+                  </td>
+                  <td>
+                    <code>{referrer.artifactType ?? '—'}</code>
+                  </td>
+                  <td>{formatDate(referrer.created)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       {manifest.annotations && Object.keys(manifest.annotations).length > 0 && (
         <section aria-labelledby="annotations">
           <h2 id="annotations">Annotations</h2>
