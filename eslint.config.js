@@ -39,7 +39,7 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['src/config/**', 'src/access.ts', 'src/registries.ts', 'src/loaders/**'],
+    files: ['src/config/**', 'src/access.ts', 'src/registries.ts', 'src/loaders/**', 'src/shared/**'],
     rules: forbid(graphql, fixtures, {
       group: ['**/model/**', '**/schema/**', '**/server/**'],
       message: 'configuration, access and loaders sit below the model',

@@ -13,7 +13,7 @@ export interface TagLine {
   totalSize: number | null;
   /** "os/architecture[/variant]", comma-separated for an index; "" when none. */
   platforms: string;
-  /** ISO date of the image config's `created` (images only), else null. */
+  /** The image config's `created` as written (images only), else null. */
   created: string | null;
 }
 

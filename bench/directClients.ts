@@ -12,6 +12,7 @@ import { RegistryClient } from '../src/registry/client.js';
 import { isImageConfigMediaType } from '../src/registry/mediaTypes.js';
 import type { FetchedManifest, ImageConfigDocument } from '../src/registry/types.js';
 import { runnableEntries } from '../src/model/manifestFacts.js';
+import { rfc3339OrNull } from '../src/model/dates.js';
 import { sortByName } from '../src/model/tagOrder.js';
 import { formatPlatform, type TagLine } from './dashboardLines.js';
 
@@ -157,6 +158,5 @@ function platformsOf(manifest: FetchedManifest, config: ImageConfigDocument | un
 }
 
 function createdOf(config: ImageConfigDocument | undefined): string | null {
-  const created = config?.created ? new Date(config.created) : undefined;
-  return created && !Number.isNaN(created.getTime()) ? created.toISOString() : null;
+  return rfc3339OrNull(config?.created);
 }

@@ -62,6 +62,8 @@ export interface BenchResults {
     error?: { message: string; extensions?: Record<string, unknown> } | undefined;
     cost?: QueryCost | undefined;
   };
+  /** Two gateways sharing Redis: A cold with Redis empty, then B with its own caches empty. */
+  replicas: { a: Sample[]; b: Sample[] };
   faults: FaultScenario[];
   memory: {
     gatewayIdle: WorkerStats;
@@ -116,7 +118,7 @@ function countOver(samples: readonly Sample[], kind: string): string {
 }
 
 export function renderReport(results: BenchResults): string {
-  const { options, machine, content, gateway, live, parallel, sequential, catalog, refusal, faults, memory } = results;
+  const { options, machine, content, gateway, live, parallel, sequential, catalog, refusal, replicas, faults, memory } = results;
   const clients = [
     ['gateway (Dashboard query)', gateway],
     ['parallel direct client', parallel],
@@ -270,6 +272,36 @@ export function renderReport(results: BenchResults): string {
     '',
   );
 
+  lines.push(
+    '## Replicas sharing Redis',
+    '',
+    'Two gateways with the same `redis.url`, as replicas behind a load balancer: each run empties Redis and starts both afresh; ' +
+      'replica A answers the dashboard cold, then replica B, whose own caches are empty, answers it with the manifests, configs and dates A left in Redis. ' +
+      'Without events, B still asks for each tag list and each tag (GET by tag: it has no digest of its own to confirm), never for content by digest.',
+    '',
+  );
+  const digestCalls = (samples: readonly Sample[]) => countOver(samples, 'GET manifest by digest') + ' / ' + countOver(samples, 'GET blob');
+  const timed = (label: string, samples: readonly Sample[]) => [
+    label,
+    seconds(medianMs(samples)),
+    samples.map((sample) => seconds(sample.ms)).join(', '),
+    countOver(samples, 'total'),
+    digestCalls(samples),
+  ];
+  table(
+    ['Dashboard', 'median', 'runs', 'upstream calls', 'GET manifest by digest / GET blob'],
+    [
+      timed('one gateway, cold', gateway.cold),
+      timed('one gateway, warm', gateway.warm),
+      timed('replica A, cold (Redis empty)', replicas.a),
+      timed('replica B after A (its caches empty)', replicas.b),
+    ],
+  );
+  lines.push(
+    `Replica B takes ${ratio(medianMs(replicas.b) / medianMs(replicas.a))}x the time of replica A's cold run and ${ratio(medianMs(replicas.b) / medianMs(gateway.warm))}x that of one gateway's warm run.`,
+    '',
+  );
+
   lines.push('## Upstream calls per query', '', 'Counted at the proxy; identical in every run unless a range is shown.', '');
   table(
     ['request', ...phases.map(([name]) => name)],
@@ -401,6 +433,15 @@ export function renderReport(results: BenchResults): string {
         'warm dashboard on a registry that sends its events: no upstream call',
         countOver(live.warm, 'total'),
         met(live.warm.every((sample) => sample.counts.total === 0)),
+      ],
+      [
+        'replica B after replica A (Redis shared): no call for content addressed by digest',
+        digestCalls(replicas.b),
+        met(
+          replicas.b.every(
+            (sample) => (sample.counts.byKind['GET manifest by digest'] ?? 0) + (sample.counts.byKind['GET blob'] ?? 0) === 0,
+          ),
+        ),
       ],
       [
         'a registry answering 503 to every 20th request: the dashboard complete',

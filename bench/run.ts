@@ -9,7 +9,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
+import { Redis } from 'ioredis';
 import { findFreePort } from '../fixtures/ports.js';
+import { startRedisServer } from '../fixtures/redis.js';
 import { ensureRegistryInstalled } from '../fixtures/registry/install.js';
 import { startLocalRegistry, type LocalRegistry } from '../fixtures/registry/localRegistry.js';
 import type { SampleRepository } from '../fixtures/content/sampleContent.js';
@@ -140,16 +142,18 @@ async function runBenchmark(
     const registry = (await processCpuMsOf(registryPid)) - registryBefore;
     return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry }, ...(cost && { cost }) };
   };
-  const gatewayDashboard = async (cold: boolean, registry = 'bench') => {
-    if (cold) await gatewayWorker.call('reset');
-    return measure(async () => {
-      const before = await gatewayWorker.call<WorkerStats>('stats');
-      const { ms, data, cost } = await gateway.query(dashboardQuery, { ...variables, registry });
-      const after = await gatewayWorker.call<WorkerStats>('stats');
+  const dashboardOn = (worker: Worker, http: GatewayHttp, registry = 'bench') =>
+    measure(async () => {
+      const before = await worker.call<WorkerStats>('stats');
+      const { ms, data, cost } = await http.query(dashboardQuery, { ...variables, registry });
+      const after = await worker.call<WorkerStats>('stats');
       const lines = linesOfDashboard(data as Parameters<typeof linesOfDashboard>[0]);
       if (lines.length !== expectedLines) throw new Error(`the gateway answered ${lines.length} tags, expected ${expectedLines}`);
       return { ms, fingerprint: fingerprint(lines), cpuMs: after.cpuMs - before.cpuMs, cost };
     });
+  const gatewayDashboard = async (cold: boolean, registry = 'bench') => {
+    if (cold) await gatewayWorker.call('reset');
+    return dashboardOn(gatewayWorker, gateway, registry);
   };
   const directDashboard = (worker: Worker, mode: 'parallel' | 'sequential', cold: boolean) =>
     measure(async () => {
@@ -197,9 +201,14 @@ async function runBenchmark(
   }
   const gatewayAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
 
-  const all = [gatewayRuns, liveRuns, parallelRuns, sequentialRuns].flatMap(({ cold, warm }) => [...cold, ...warm]);
-  const answers = new Set(all.map((sample) => sample.fingerprint));
-  if (answers.size !== 1) throw new Error(`the clients answered differently (${[...answers].join(', ')}): the comparison would be unfair`);
+  const named = { gateway: gatewayRuns, live: liveRuns, parallel: parallelRuns, sequential: sequentialRuns };
+  const answers = new Set(Object.values(named).flatMap(({ cold, warm }) => [...cold, ...warm].map((sample) => sample.fingerprint)));
+  if (answers.size !== 1) {
+    const who = Object.entries(named).map(
+      ([name, { cold, warm }]) => `${name}: ${[...new Set([...cold, ...warm].map((sample) => sample.fingerprint))].join('/')}`,
+    );
+    throw new Error(`the clients answered differently (${who.join('; ')}): the comparison would be unfair`);
+  }
 
   const catalog = catalogProxy ? await catalogPages(gateway, catalogProxy, options.catalogRepositories) : [];
 
@@ -207,6 +216,10 @@ async function runBenchmark(
   dashboardProxy.takeCounts();
   const refused = await gateway.query(EVERY_TAG_OF_EVERY_TAG, {}, { partial: true });
   const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0], cost: refused.cost };
+
+  log('two replicas sharing Redis');
+  const replicas = await replicaScenario(options, workers, dashboardProxy.url, dashboardOn, onCleanup);
+  log(`replica A cold ${ms(replicas.a.at(-1)!)}, replica B after it ${ms(replicas.b.at(-1)!)}`);
 
   // Before the fault scenarios, which start the gateway afresh.
   const gatewayAtEnd = await gatewayWorker.call<WorkerStats>('stats');
@@ -231,6 +244,7 @@ async function runBenchmark(
     sequential: sequentialRuns,
     catalog,
     refusal,
+    replicas,
     faults,
     memory: {
       gatewayIdle,
@@ -242,6 +256,54 @@ async function runBenchmark(
       sequential: await sequentialWorker.call<WorkerStats>('stats'),
     },
   };
+}
+
+/**
+ * Two gateways sharing a Redis (as replicas behind a load balancer would): each run starts with
+ * Redis emptied and both gateways fresh; A answers the dashboard cold, then B, whose own caches
+ * are empty, answers it with what A left in Redis.
+ */
+async function replicaScenario(
+  options: BenchOptions,
+  workers: string,
+  registryUrl: string,
+  dashboardOn: (worker: Worker, http: GatewayHttp) => Promise<Sample>,
+  onCleanup: (cleanup: () => Promise<unknown>) => void,
+): Promise<{ a: Sample[]; b: Sample[] }> {
+  const redis = await startRedisServer();
+  onCleanup(() => redis.stop());
+  const config = {
+    registries: [{ name: 'bench', url: registryUrl, concurrency: options.concurrency }],
+    redis: { url: redis.url },
+    logLevel: 'silent',
+  };
+  const replicas = await Promise.all(
+    ['a', 'b'].map(async () => {
+      const worker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), { BENCH_GATEWAY_CONFIG: JSON.stringify(config) });
+      onCleanup(() => worker.stop());
+      const http = new GatewayHttp(worker.ready as string);
+      onCleanup(() => http.close());
+      return { worker, http };
+    }),
+  );
+  const [a, b] = replicas as [(typeof replicas)[number], (typeof replicas)[number]];
+  const flusher = new Redis(redis.url);
+  onCleanup(async () => flusher.quit());
+  const runs = { a: [] as Sample[], b: [] as Sample[] };
+  // The first of the runs warms the processes' code up, untimed.
+  for (let run = 0; run <= options.runs; run++) {
+    await flusher.flushall();
+    await Promise.all([a.worker.call('reset'), b.worker.call('reset')]);
+    // Reset gateways connect to Redis afresh: wait until both are in before A's run.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const onA = await dashboardOn(a.worker, a.http);
+    const onB = await dashboardOn(b.worker, b.http);
+    if (run > 0) {
+      runs.a.push(onA);
+      runs.b.push(onB);
+    }
+  }
+  return runs;
 }
 
 /** Compiles the workers into .bench-tmp/workers (inside the project, so that node finds node_modules); returns that directory. */

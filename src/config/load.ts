@@ -1,7 +1,7 @@
 /**
  * The configuration of a starting gateway: the file named by `--config FILE` (or REGQL_CONFIG),
- * YAML or JSON; without one, a single registry from REGISTRY_URL. PORT, HOST and LOG_LEVEL
- * override the file so the same file works in several deployments.
+ * YAML or JSON; without one, a single registry from REGISTRY_URL. PORT, HOST, LOG_LEVEL and
+ * REDIS_URL override the file so the same file works in several deployments.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -25,6 +25,7 @@ export function loadConfig({ argv, env }: ConfigSources): GatewayConfig {
   if (nonEmpty(env.PORT)) server.port = parseEnvInteger('PORT', env.PORT!);
   if (nonEmpty(env.HOST)) server.host = env.HOST;
   if (nonEmpty(env.LOG_LEVEL)) raw.logLevel = env.LOG_LEVEL;
+  if (nonEmpty(env.REDIS_URL)) raw.redis = { ...(isRecord(raw.redis) ? raw.redis : {}), url: env.REDIS_URL };
   return parseConfig({ ...raw, server }, file ? `configuration file ${file}` : 'configuration', env);
 }
 

@@ -228,6 +228,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Shared by replicas of the gateway: the digest cache, freshness, events, persisted queries. Without it, all stays in the process. */
+    redis: z
+      .object({
+        url: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }),
+        /** Before every key, so that several gateways (or other programs) can share one Redis. */
+        keyPrefix: z.string().min(1).max(100).default('regql:'),
+      })
+      .strict()
+      .optional(),
     /** Bearer tokens for writes (and, with requireReadToken, reads); none: the gateway is read-only. */
     access: z
       .object({

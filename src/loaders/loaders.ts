@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError, malformedRegistryData, nullIfNotFound } from '../registry/errors.js';
+import { matchesDigest } from '../registry/digest.js';
+import { manifestFromBytes } from '../registry/manifest.js';
 import { InvalidReferenceError, isDigest } from '../registry/reference.js';
 import type {
   BlobHeadResult,
@@ -11,6 +13,7 @@ import type {
   PingResult,
 } from '../registry/types.js';
 import { isRecord } from '../util/isRecord.js';
+import { type SharedState, UNSHARED } from '../shared/sharedState.js';
 import type { ContentCache } from './contentCache.js';
 import type { Freshness } from './freshness.js';
 import type { ObservedSizes } from './observedSizes.js';
@@ -45,6 +48,8 @@ export interface LoaderSources {
   observed: ObservedSizes;
   /** What is kept of a registry that sends its events; undefined for the others, which are read afresh every request. */
   freshnessOf: (registry: string) => Freshness | undefined;
+  /** What replicas share (Redis), behind the process's own: content by digest, and what is kept of registries that send events. */
+  shared?: SharedState;
 }
 
 /**
@@ -54,7 +59,7 @@ export interface LoaderSources {
  * registry that sends its events (Freshness); content addressed by digest is also kept across
  * requests, in the ContentCache.
  */
-export function createLoaders({ clientOf, cache, observed, freshnessOf }: LoaderSources) {
+export function createLoaders({ clientOf, cache, observed, freshnessOf, shared = UNSHARED }: LoaderSources) {
   const status = loaderOf<string, PingResult>(async (registry) => {
     const fresh = freshnessOf(registry);
     const known = fresh?.ping();
@@ -88,8 +93,16 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
         message: `GET /v2/${key.repository}/tags/list: 404 NAME_UNKNOWN (as the registry said before)`,
       });
     }
+    if (fresh) {
+      const kept = await shared.freshness.tagList(key.registry, key.repository);
+      if (kept) {
+        fresh.setTagList(key.repository, kept);
+        return kept;
+      }
+    }
     const list = await clientOf(key.registry).tagsList(key.repository);
     fresh?.setTagList(key.repository, list);
+    if (fresh) shared.freshness.setTagList(key.registry, key.repository, list, fresh.maxStalenessMs);
     observed.recordTagList(key.registry, key.repository, list.length);
     return list;
   }, repositoryCacheKey);
@@ -114,8 +127,16 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
     const fresh = freshnessOf(registry);
     const known = fresh?.tagHead(repository, reference);
     if (known !== undefined) return known;
+    if (fresh) {
+      const kept = await shared.freshness.tagHead(registry, repository, reference);
+      if (kept !== undefined) {
+        fresh.setTagHead(repository, reference, kept);
+        return kept;
+      }
+    }
     const head = await nullIfNotFound(clientOf(registry).manifestHead(repository, reference));
     fresh?.setTagHead(repository, reference, head);
+    if (fresh) shared.freshness.setTagHead(registry, repository, reference, head, fresh.maxStalenessMs);
     return head;
   }, manifestCacheKey);
 
@@ -152,6 +173,18 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
    */
   async function fetchByTag(key: ManifestKey): Promise<FetchedManifest> {
     const { registry, repository, reference } = key;
+    const fresh = freshnessOf(registry);
+    // Of a registry that sends its events, what the tag points at may be kept (here or by another replica): then no call is needed for it.
+    const kept = fresh && (fresh.tagHead(repository, reference) ?? (await shared.freshness.tagHead(registry, repository, reference)));
+    if (kept === null)
+      throw new RegistryError({
+        kind: 'NOT_FOUND',
+        message: `HEAD /v2/${repository}/manifests/${reference}: 404 (as the registry said before)`,
+      });
+    if (kept) {
+      fresh!.setTagHead(repository, reference, kept);
+      return fetchByDigest({ registry, repository, digest: kept.digest });
+    }
     const hint = cache.getTagHint(registry, repository, reference);
     if (hint && cache.getManifest(registry, repository, hint)) {
       const head = await tagHeads.load(key);
@@ -159,11 +192,11 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
       return fetchByDigest({ registry, repository, digest: head.digest });
     }
     const manifest = remember(registry, repository, await clientOf(registry).manifestGet(repository, reference));
-    freshnessOf(registry)?.setTagHead(repository, reference, {
-      digest: manifest.digest,
-      mediaType: manifest.mediaType,
-      size: manifest.size,
-    });
+    if (fresh) {
+      const head = { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
+      fresh.setTagHead(repository, reference, head);
+      shared.freshness.setTagHead(registry, repository, reference, head, fresh.maxStalenessMs);
+    }
     return manifest;
   }
 
@@ -181,15 +214,22 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
     return known() ?? fetchByDigest(key);
   }
 
-  /** From the cache, else one verified GET. */
+  /** From the process's cache, else the replicas' (checked against the digest), else one verified GET. */
   async function fetchByDigest({ registry, repository, digest }: DigestKey): Promise<FetchedManifest> {
     const cached = cache.getManifest(registry, repository, digest);
     if (cached) return cached;
+    const kept = await shared.content.manifest(registry, repository, digest);
+    const fromReplicas = kept && attempt(() => manifestFromBytes(kept.bytes, kept.mediaType, digest));
+    if (fromReplicas) {
+      cache.setManifest(registry, repository, fromReplicas);
+      return fromReplicas;
+    }
     return remember(registry, repository, await clientOf(registry).manifestGet(repository, digest));
   }
 
   function remember(registry: string, repository: string, manifest: FetchedManifest): FetchedManifest {
     cache.setManifest(registry, repository, manifest);
+    shared.content.setManifest(registry, repository, manifest.digest, manifest);
     observed.recordManifest(manifest);
     return manifest;
   }
@@ -197,9 +237,16 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf }: Loader
   const configs = loaderOf<DigestKey, ImageConfigDocument>(async ({ registry, repository, digest }) => {
     const cached = cache.getConfig(registry, repository, digest);
     if (cached) return cached;
+    const kept = await shared.content.config(registry, repository, digest);
+    const fromReplicas = kept && matchesDigest(kept, digest) ? attempt(() => parseImageConfig(kept, digest)) : undefined;
+    if (fromReplicas) {
+      cache.setConfig(registry, repository, digest, fromReplicas, kept!.length);
+      return fromReplicas;
+    }
     const bytes = await clientOf(registry).blobGet(repository, digest);
     const config = parseImageConfig(bytes, digest);
     cache.setConfig(registry, repository, digest, config, bytes.length);
+    shared.content.setConfig(registry, repository, digest, bytes);
     return config;
   }, digestCacheKey);
 
@@ -232,6 +279,15 @@ function loaderOf<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => s
     batch: false,
     ...(cacheKeyFn && { cacheKeyFn }),
   });
+}
+
+/** What a function returns, or undefined when it throws: content from the replicas' cache that does not check out is a miss. */
+function attempt<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
 }
 
 function parseImageConfig(bytes: Buffer, digest: string): ImageConfigDocument {

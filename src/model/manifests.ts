@@ -6,7 +6,7 @@ import type { ManifestKey } from '../loaders/loaders.js';
 import { isRegistryError, nullIfNotFound } from '../registry/errors.js';
 import { parseReference } from '../registry/reference.js';
 import type { ImageConfigDocument, Platform } from '../registry/types.js';
-import { rfc3339OrNull } from './dates.js';
+import { isRfc3339, rfc3339OrNull } from './dates.js';
 import { CREATED_ANNOTATION, hasImageConfig, runnableEntries } from './manifestFacts.js';
 import type { Reads } from './reads.js';
 import type { RepositoryManifest } from './types.js';
@@ -54,8 +54,12 @@ export class Manifests {
     const { registry, repository, manifest } = parent;
     const known = this.reads.cache.getCreated(registry, repository, manifest.digest);
     if (known !== undefined) return known;
-    const created = await this.workOutCreated(parent);
+    const shared = await this.reads.shared.content.created(registry, repository, manifest.digest);
+    // Trusted no more than a document: a date kept by the replicas must be one.
+    const kept = shared === null || (shared !== undefined && isRfc3339(shared)) ? shared : undefined;
+    const created = kept !== undefined ? kept : await this.workOutCreated(parent);
     this.reads.cache.setCreated(registry, repository, manifest.digest, created);
+    if (kept === undefined) this.reads.shared.content.setCreated(registry, repository, manifest.digest, created);
     return created;
   }
 

@@ -9,6 +9,7 @@ import type { ContentCache } from '../loaders/contentCache.js';
 import type { Freshness } from '../loaders/freshness.js';
 import type { ObservedSizes } from '../loaders/observedSizes.js';
 import type { CallContext } from '../registry/types.js';
+import type { SharedState } from '../shared/sharedState.js';
 import type { RegistrySet } from '../registries.js';
 import { Blobs } from './blobs.js';
 import { EventBus } from './events/eventBus.js';
@@ -37,6 +38,8 @@ export interface ModelDependencies {
   call?: CallContext;
   /** Bounds on blobs uploaded through the gateway; default DEFAULT_UPLOAD_LIMITS. */
   uploads?: UploadLimits;
+  /** What replicas share through Redis; default nothing. */
+  shared?: SharedState;
 }
 
 /** 8 MiB per request to the registry (and held in memory at most per upload); blobs up to 10 GiB. */
@@ -62,8 +65,9 @@ export class Model {
     access,
     call = {},
     uploads = DEFAULT_UPLOAD_LIMITS,
+    shared,
   }: ModelDependencies) {
-    const reads = new Reads(registries, cache, observed, freshness, call);
+    const reads = new Reads(registries, cache, observed, freshness, call, shared);
     this.registries = new Registries(reads);
     this.repositories = new Repositories(reads);
     this.manifests = new Manifests(reads);

@@ -10,6 +10,7 @@ import type { ObservedSizes } from '../loaders/observedSizes.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { CallContext } from '../registry/types.js';
 import type { RegistrySet } from '../registries.js';
+import { type SharedState, UNSHARED } from '../shared/sharedState.js';
 
 /** What a write changed in one repository. */
 export interface RepositoryWrite {
@@ -31,6 +32,7 @@ export class Reads {
     readonly observed: ObservedSizes,
     private readonly freshness: ReadonlyMap<string, Freshness>,
     private readonly call: CallContext,
+    readonly shared: SharedState = UNSHARED,
   ) {
     this.#loaders = this.newLoaders();
   }
@@ -61,8 +63,12 @@ export class Reads {
   forget(write: RepositoryWrite): void {
     const { registry, repository } = write;
     for (const tag of write.tags) this.cache.forgetTag(registry, repository, tag);
-    for (const digest of write.deletedDigests) this.cache.forgetManifest(registry, repository, digest);
+    for (const digest of write.deletedDigests) {
+      this.cache.forgetManifest(registry, repository, digest);
+      this.shared.content.forgetManifest(registry, repository, digest);
+    }
     this.freshness.get(registry)?.forgetRepository(repository);
+    void this.shared.freshness.forgetRepository(registry, repository);
     this.#loaders = this.newLoaders();
   }
 
@@ -72,6 +78,7 @@ export class Reads {
       cache: this.cache,
       observed: this.observed,
       freshnessOf: (registry) => this.freshness.get(registry),
+      shared: this.shared,
     });
   }
 }

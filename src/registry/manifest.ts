@@ -33,6 +33,22 @@ export async function manifestGet(
   return { ...classifyManifest(response), digest: headerDigest ?? computeDigest(bytes), size: bytes.length, bytes };
 }
 
+/**
+ * A manifest from its bytes and media type as kept outside the registry (the cache replicas
+ * share), trusted no more than a registry: checked against its digest and classified again.
+ */
+export function manifestFromBytes(bytes: Buffer, mediaType: string, digest: string): FetchedManifest {
+  const response: TransportResponse = {
+    method: 'GET',
+    url: 'shared-cache:',
+    status: 200,
+    headers: { 'content-type': mediaType },
+    body: bytes,
+  };
+  verifyDigest(bytes, digest, response, 'the digest it was kept under');
+  return { ...classifyManifest(response), digest, size: bytes.length, bytes };
+}
+
 /** HEAD /v2/<name>/manifests/<reference>: digest, size and media type without the body. */
 export async function manifestHead(transport: RequestSender, repository: string, reference: string): Promise<ManifestHeadResult> {
   assertRepositoryName(repository);

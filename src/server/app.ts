@@ -23,6 +23,7 @@ import { useHealthChecks } from './health.js';
 import { useHttpCaching } from './httpCache.js';
 import { useStreamingMultipart } from './multipart.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
+import { createReplication } from './replicas.js';
 import { useRequestBodyLimits } from './requestBodyLimits.js';
 import { useSseSingleConnectionRefusal } from './sse.js';
 import { defaultUiDirectory, useBrowserUi } from './browserUi.js';
@@ -111,9 +112,11 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     ),
   );
   const events = new EventBus();
-  const receiver = new NotificationReceiver(events, freshness);
+  const replication = createReplication(config, metrics, logger);
+  const receiver = new NotificationReceiver(events, freshness, replication.distribute);
+  replication.start(receiver);
   const access = new AccessControl(config.access);
-  const persistedQueries = new PersistedQueries(config.server.persistedQueries);
+  const persistedQueries = new PersistedQueries(config.server.persistedQueries, replication.persistedQueries);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -129,6 +132,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
         access: requestAccess,
         call: operation.callContext,
         uploads: { ...DEFAULT_UPLOAD_LIMITS, maxBlobBytes: config.limits.maxUploadBytes },
+        shared: replication.shared,
       });
       return { model, access: requestAccess, operation };
     },
@@ -174,7 +178,19 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       useQueryCost(config.limits, config.registries.length, observed),
     ],
   });
-  return { yoga, registries, cache, observed, metrics, events, persistedQueries, close: () => registries.close() };
+  return {
+    yoga,
+    registries,
+    cache,
+    observed,
+    metrics,
+    events,
+    persistedQueries,
+    close: async () => {
+      await replication.close();
+      await registries.close();
+    },
+  };
 }
 
 /**

@@ -34,6 +34,8 @@ export class GatewayMetrics {
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly operationDuration: Histogram<'operation'>;
   private readonly events: Counter<'registry' | 'action'>;
+  private readonly redisUp: Gauge;
+  private readonly redisOutages: Counter;
   private readonly operationNames = new Set<string>();
 
   /** inFlight: requests each registry has in flight now, read when scraped. */
@@ -87,6 +89,28 @@ export class GatewayMetrics {
       labelNames: ['registry', 'action'],
       registers,
     });
+    this.redisUp = new Gauge({
+      name: 'regql_redis_up',
+      help: 'Whether the Redis that replicas share answers (1) or not (0: the gateway works from the process alone). Absent without Redis.',
+      registers: [],
+    });
+    this.redisOutages = new Counter({
+      name: 'regql_redis_outages_total',
+      help: 'Times the Redis that replicas share became unavailable.',
+      registers: [],
+    });
+  }
+
+  /** Adds the Redis metrics (a gateway without Redis does not report them). */
+  withRedis(): void {
+    this.registry.registerMetric(this.redisUp);
+    this.registry.registerMetric(this.redisOutages);
+  }
+
+  /** Set when the gateway has a Redis; the gauge stays absent otherwise. */
+  redisAvailability(available: boolean): void {
+    this.redisUp.set(available ? 1 : 0);
+    if (!available) this.redisOutages.inc();
   }
 
   /** The text of /metrics: these metrics and the process's. */

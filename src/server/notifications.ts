@@ -64,7 +64,7 @@ export function useNotifications({ registries, receiver, logger, metrics }: Noti
         return;
       }
       try {
-        const batch = receiver.receive(name, envelope);
+        const batch = await receiver.receive(name, envelope);
         for (const event of batch.events) metrics?.eventReceived(name, event.action);
         const line = {
           registry: name,

@@ -74,7 +74,9 @@ export class PersistedQueries {
       return { params };
     }
     if (!text) {
-      const known = this.trusted.get(hash) ?? (mode === 'automatic' ? await this.store.get(hash) : undefined);
+      const stored = mode === 'automatic' && !this.trusted.has(hash) ? await this.store.get(hash) : undefined;
+      // A shared store is trusted no more than a client: the text must be the hash's.
+      const known = this.trusted.get(hash) ?? (stored !== undefined && documentHash(stored) === hash ? stored : undefined);
       if (known === undefined) throw mode === 'trusted' ? notInList() : refusal('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound');
       return { params: { ...params, query: known } };
     }

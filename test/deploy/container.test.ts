@@ -3,10 +3,12 @@
  * go wrong without it: the registry's notifications reach the gateway's endpoint with the secret
  * the gateway expects, and the image runs what `npm run build` makes, as a non-root user.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseConfig } from '../../src/config/index.js';
+import { loadConfig, parseConfig } from '../../src/config/index.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const SECRET = 'a-secret-from-dot-env-0123456789abcdef';
@@ -61,5 +63,34 @@ describe('Dockerfile', () => {
 
   it('checks its health on /healthz, which the gateway serves', () => {
     expect(dockerfile).toMatch(/HEALTHCHECK[^\n]*\n?.*\/healthz/);
+  });
+});
+
+describe('deploy/compose.replicas.yaml', () => {
+  const compose = parseYaml(interpolate(read('deploy/compose.replicas.yaml'))) as any;
+  const registryConfig = parseYaml(compose.configs['registry-config'].content) as any;
+  const gatewayService = compose.services.regql;
+  // As the container reads it: the file the config names, and its environment (REDIS_URL).
+  const file = join(mkdtempSync(join(tmpdir(), 'regql-compose-')), 'config.yaml');
+  writeFileSync(file, compose.configs['regql-config'].content);
+  const gatewayConfig = loadConfig({ argv: [], env: { ...gatewayService.environment, REGQL_CONFIG: file } });
+
+  it('gives every replica the same Redis and the registry, and Redis an eviction policy for a cache', () => {
+    expect(new URL(gatewayConfig.redis!.url).hostname).toBe('redis');
+    expect(compose.services).toHaveProperty('redis');
+    expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'allkeys-lru']));
+    expect(compose.services).toHaveProperty(new URL(gatewayConfig.registries[0]!.url).hostname);
+  });
+
+  it("sends the registry's notifications through the proxy, which passes them (and streams) to the replicas", () => {
+    const [endpoint] = registryConfig.notifications.endpoints;
+    const url = new URL(endpoint.url);
+    expect(url.hostname).toBe('proxy');
+    expect(url.pathname).toBe('/notifications/local');
+    expect(gatewayConfig.registries[0]!.notifications!.secret.admits(endpoint.headers.Authorization[0])).toBe(true);
+    const proxy = compose.configs['proxy-config'].content as string;
+    expect(proxy).toContain(`listen ${url.port}`);
+    expect(proxy).toContain(`server regql:${gatewayConfig.server.port}`);
+    expect(proxy).toMatch(/proxy_buffering off/);
   });
 });

@@ -33,12 +33,16 @@ export class EventBus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly seen = new LRUCache<string, true>({ max: REMEMBERED_IDS });
 
+  /** Whether the event was published before (distribution redelivers what it is not sure arrived). */
+  hasSeen(event: RegistryEvent): boolean {
+    return this.seen.has(seenKey(event));
+  }
+
   /** Publishes the events not seen before; returns them. */
   publish(events: readonly RegistryEvent[]): RegistryEvent[] {
     const fresh = events.filter((event) => {
-      const key = `${event.registry}\u0000${event.id}`;
-      if (this.seen.has(key)) return false;
-      this.seen.set(key, true);
+      if (this.hasSeen(event)) return false;
+      this.seen.set(seenKey(event), true);
       return true;
     });
     for (const event of fresh) {
@@ -124,6 +128,8 @@ export class EventBus {
     return iterator;
   }
 }
+
+const seenKey = (event: RegistryEvent) => `${event.registry}\u0000${event.id}`;
 
 function matches(filter: EventFilter, event: RegistryEvent): boolean {
   if (filter.registry && filter.registry !== event.registry) return false;

@@ -37,6 +37,23 @@ describe('loadConfig', () => {
     expect(config.server).toMatchObject({ host: '0.0.0.0', port: 4100 });
   });
 
+  it('has no Redis unless configured; REDIS_URL sets or overrides redis.url; a URL that is not redis:// is refused', () => {
+    expect(loadConfig({ argv: [], env: {} }).redis).toBeUndefined();
+    expect(loadConfig({ argv: [], env: { REDIS_URL: 'redis://127.0.0.1:6390' } }).redis).toEqual({
+      url: 'redis://127.0.0.1:6390',
+      keyPrefix: 'regql:',
+    });
+    const file = configFile(
+      'registries:\n  - name: a\n    url: http://127.0.0.1:5000\nredis:\n  url: redis://cache:6379\n  keyPrefix: "team-a:"\n',
+    );
+    expect(loadConfig({ argv: ['--config', file], env: {} }).redis).toEqual({ url: 'redis://cache:6379', keyPrefix: 'team-a:' });
+    expect(loadConfig({ argv: ['--config', file], env: { REDIS_URL: 'rediss://other:6380' } }).redis).toEqual({
+      url: 'rediss://other:6380',
+      keyPrefix: 'team-a:',
+    });
+    expect(() => loadConfig({ argv: [], env: { REDIS_URL: 'http://cache:6379' } })).toThrow(/redis\.url: a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
   it('reads several registries from --config, the first being the default', () => {
     const file = configFile(
       'registries:\n  - name: a\n    url: http://127.0.0.1:5000\n    concurrency: 4\n  - name: b\n    url: https://b.example\n',
