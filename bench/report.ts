@@ -1,7 +1,12 @@
 /** BENCHMARKS.md from one run's measurements: tables, the targets checked, and how it was measured. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ProfileSummary } from './profile.js';
 import type { LatencyProxy, ProxyCounts } from './latencyProxy.js';
 import type { BenchOptions } from './options.js';
 import type { WorkerStats } from './worker.js';
+
+/** The profile's top entries before the gateway's CPU was cut (2026-11-29), kept beside the bench: what the current ones compare with. */
+const PROFILE_BEFORE = new URL('./profile-before.md', import.meta.url).pathname;
 
 /** extensions.cost of a gateway answer. */
 export interface QueryCost {
@@ -62,6 +67,8 @@ export interface BenchResults {
     error?: { message: string; extensions?: Record<string, unknown> } | undefined;
     cost?: QueryCost | undefined;
   };
+  /** The gateway's CPU profile over cold and warm dashboards: self time by function and package. */
+  profile: ProfileSummary;
   /** Two gateways sharing Redis: A cold with Redis empty, then B with its own caches empty. */
   replicas: { a: Sample[]; b: Sample[] };
   faults: FaultScenario[];
@@ -118,7 +125,7 @@ function countOver(samples: readonly Sample[], kind: string): string {
 }
 
 export function renderReport(results: BenchResults): string {
-  const { options, machine, content, gateway, live, parallel, sequential, catalog, refusal, replicas, faults, memory } = results;
+  const { options, machine, content, gateway, live, parallel, sequential, catalog, refusal, replicas, profile, faults, memory } = results;
   const clients = [
     ['gateway (Dashboard query)', gateway],
     ['parallel direct client', parallel],
@@ -229,6 +236,24 @@ export function renderReport(results: BenchResults): string {
       `${Math.round(busy(samples) * 100)}%`,
     ]),
   );
+
+  lines.push(
+    "## The gateway's CPU profile",
+    '',
+    `Sampled by V8's profiler (as \`node --cpu-prof\`) over 3 cold and 3 warm dashboards: ${seconds(profile.totalMs)} of CPU (idle left out); self time, not counting callees. ` +
+      "By package (the gateway's own code by directory):",
+    '',
+  );
+  table(
+    ['package', 'share'],
+    profile.packages.map(({ name, share }) => [name, `${(share * 100).toFixed(1)}%`]),
+  );
+  lines.push('By function:', '');
+  table(
+    ['function', 'share'],
+    profile.functions.map(({ name, share }) => [`\`${name.replaceAll('|', '\\|')}\``, `${(share * 100).toFixed(1)}%`]),
+  );
+  if (existsSync(PROFILE_BEFORE)) lines.push(readFileSync(PROFILE_BEFORE, 'utf8').trim(), '');
 
   lines.push(
     '## Warm dashboard on a registry that sends its events',

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
@@ -19,6 +19,7 @@ import type { ClientRunResult } from './clientWorker.js';
 import { catalogRepositoryName, dashboardContent, seedCatalogRegistry, seedDashboardRegistry } from './content.js';
 import { fingerprint, linesOfDashboard } from './dashboardLines.js';
 import { startLatencyProxy, type LatencyProxy, type ProxyFault } from './latencyProxy.js';
+import { summariseProfile } from './profile.js';
 import { findRegistryPid, processCpuMsOf } from './registryCpu.js';
 import { commandFor, parseOptions, UsageRequested, type BenchOptions } from './options.js';
 import { renderReport, type BenchResults, type FaultScenario, type Measured, type QueryCost, type Sample } from './report.js';
@@ -30,6 +31,8 @@ const STALL_TIMEOUT_MS = 2000;
 /** Every tag of 1,000 repositories with, per tag, every tag on its digest: expected far over the budget. */
 const EVERY_TAG_OF_EVERY_TAG = `{ registry { repositories(first: 1000) { edges { node { tags(first: 1000) { edges { node { manifest { tags } } } } } } } } }`;
 const ROOT = new URL('..', import.meta.url).pathname;
+/** Cold and warm dashboards the CPU profile covers. */
+const PROFILED_RUNS = 3;
 
 async function main(): Promise<void> {
   let options: BenchOptions;
@@ -224,6 +227,19 @@ async function runBenchmark(
   // Before the fault scenarios, which start the gateway afresh.
   const gatewayAtEnd = await gatewayWorker.call<WorkerStats>('stats');
   const gatewayCacheBytes = await gatewayWorker.call<number>('cacheBytes');
+  log('profiling the gateway');
+  const profileDir = await mkdtemp(join(tmpdir(), 'regql-profile-'));
+  onCleanup(() => rm(profileDir, { recursive: true, force: true }));
+  await gatewayWorker.call('startProfile');
+  for (let run = 1; run <= PROFILED_RUNS; run++) {
+    await gatewayDashboard(true);
+    await gatewayDashboard(false);
+  }
+  await gatewayWorker.call('stopProfile', { path: join(profileDir, 'gateway.cpuprofile') });
+  // BENCH_PROFILE_OUT=file keeps the whole profile, for Chrome's DevTools or speedscope.
+  if (process.env.BENCH_PROFILE_OUT) await copyFile(join(profileDir, 'gateway.cpuprofile'), process.env.BENCH_PROFILE_OUT);
+  const profile = await summariseProfile(profileDir);
+
   log('a registry that fails, stalls, or is down');
   const faults = await faultScenarios(gateway, gatewayWorker, faultyProxy, dashboardQuery, variables);
 
@@ -245,6 +261,7 @@ async function runBenchmark(
     catalog,
     refusal,
     replicas,
+    profile,
     faults,
     memory: {
       gatewayIdle,

@@ -28,11 +28,12 @@ interface Reply {
 }
 
 /** A compiled worker module (see tsconfig.workers.json), run by node alone. */
-export async function startWorker(modulePath: string, env: Record<string, string> = {}): Promise<Worker> {
+export async function startWorker(modulePath: string, env: Record<string, string> = {}, nodeOptions: string[] = []): Promise<Worker> {
   const child: ChildProcess = fork(modulePath, [], {
     // Not this process's options: tsx's loader would come along.
-    execArgv: [],
-    env: { ...process.env, ...env },
+    execArgv: nodeOptions,
+    // As the gateway is deployed (npm start, the container): graphql-js skips its development checks.
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();

@@ -4,7 +4,7 @@
  * REDIS_URL override the file so the same file works in several deployments.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { isRecord } from '../util/isRecord.js';
 import { parseCommandLine } from './commandLine.js';
 import { ConfigError, type GatewayConfig, parseConfig } from './parse.js';
@@ -38,6 +38,8 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
+    // Loaded here, not at start: a gateway configured without a file never needs a YAML parser in memory.
+    const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     parsed = parseYaml(text);
   } catch (error) {
     throw new ConfigError(`configuration file ${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);

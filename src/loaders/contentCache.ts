@@ -38,7 +38,8 @@ export class ContentCache {
       sizeCalculation: (value, key) =>
         key.length + ('manifest' in value ? 2 * value.manifest.size : 'config' in value ? 2 * value.bytes : CREATED_ENTRY_BYTES),
     });
-    this.lastSeenTagDigest = new LRUCache<string, string>({ max: 100_000 });
+    // Bounded by size, one per tag: a `max` would allocate the whole capacity up front.
+    this.lastSeenTagDigest = new LRUCache<string, string>({ maxSize: 100_000, sizeCalculation: () => 1 });
   }
 
   getManifest(registry: string, repository: string, digest: string): FetchedManifest | undefined {

@@ -29,7 +29,8 @@ export async function manifestGet(
   const bytes = response.body;
   if (isDigest(reference)) verifyDigest(bytes, reference, response, 'the requested digest');
   const headerDigest = contentDigestHeader(response);
-  if (headerDigest !== undefined) verifyDigest(bytes, headerDigest, response, 'Docker-Content-Digest');
+  // Hashed once: by digest, the header names the digest that was just verified.
+  if (headerDigest !== undefined && headerDigest !== reference) verifyDigest(bytes, headerDigest, response, 'Docker-Content-Digest');
   return { ...classifyManifest(response), digest: headerDigest ?? computeDigest(bytes), size: bytes.length, bytes };
 }
 

@@ -257,8 +257,8 @@ export class Transport implements RequestSender {
     });
     const started = performance.now();
     const ownOrigin = url.origin === this.origin;
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
+    const deadline = new Deadline(this.timeoutMs, context.signal);
+    const signal = deadline.signal;
     let status = 0;
     try {
       const response = await this.dispatcherFor(url).request({
@@ -299,17 +299,11 @@ export class Transport implements RequestSender {
       if (error instanceof RegistryError) throw error;
       if (context.signal?.aborted) throw cancellation(context.signal);
       // Anything else is the connection failing: refused, reset, or no complete answer in time.
-      throw this.networkError(request.method, url, error, deadline.aborted);
+      throw this.networkError(request.method, url, error, deadline.passed);
     } finally {
+      deadline.clear();
       release();
-      this.onRequest?.({
-        registry: this.registry,
-        kind: request.kind,
-        method: request.method,
-        path: redactPath(url.href),
-        status,
-        durationMs: performance.now() - started,
-      });
+      this.onRequest?.(requestEvent(this.registry, request, url.href, status, performance.now() - started));
     }
   }
 
@@ -420,4 +414,55 @@ async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): P
     if (length >= limit) break;
   }
   return Buffer.concat(chunks, length).subarray(0, limit);
+}
+
+/**
+ * The attempt's deadline (headers and body together) joined with the caller's cancellation: one
+ * timer and one listener, cleared when the attempt ends. (AbortSignal.timeout and AbortSignal.any
+ * cost a timer and a dependent signal each, per request, collected only by the garbage collector.)
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onCancel: (() => void) | undefined;
+  passed = false;
+
+  constructor(
+    timeoutMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => {
+      this.passed = true;
+      this.controller.abort(new DOMException('the attempt took longer than its deadline', 'TimeoutError'));
+    }, timeoutMs);
+    if (caller?.aborted) this.controller.abort(caller.reason);
+    else if (caller) {
+      this.onCancel = () => this.controller.abort(caller.reason);
+      caller.addEventListener('abort', this.onCancel, { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    if (this.onCancel) this.caller?.removeEventListener('abort', this.onCancel);
+  }
+}
+
+/** What onRequest reports; the redacted path is worked out only when read (most events are only counted). */
+function requestEvent(registry: string, request: TransportRequest, href: string, status: number, durationMs: number): UpstreamRequestEvent {
+  let path: string | undefined;
+  return {
+    registry,
+    kind: request.kind,
+    method: request.method,
+    get path() {
+      return (path ??= redactPath(href));
+    },
+    status,
+    durationMs,
+  };
 }

@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -24,6 +23,7 @@ import { useHttpCaching } from './httpCache.js';
 import { useStreamingMultipart } from './multipart.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
 import { createReplication } from './replicas.js';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useRequestBodyLimits } from './requestBodyLimits.js';
 import { useSseSingleConnectionRefusal } from './sse.js';
 import { defaultUiDirectory, useBrowserUi } from './browserUi.js';
@@ -117,7 +117,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
   replication.start(receiver);
   const access = new AccessControl(config.access);
   const persistedQueries = new PersistedQueries(config.server.persistedQueries, replication.persistedQueries);
-  let graphiqlPage: string | undefined;
+  let graphiqlPage: Promise<string> | undefined;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     context: ({ request }) => {
@@ -145,8 +145,10 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     landingPage: false,
     graphiql: { title: 'regql', defaultQuery: DEFAULT_GRAPHIQL_QUERY },
     // GraphiQL with its assets inlined (registries often live in networks without internet
-    // access); the page is the same for every request, so it is rendered once.
-    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    // access); the page is the same for every request, so it is rendered once. The module (tens
+    // of MiB of inlined assets) is loaded on the first request for it, not by every process at start.
+    renderGraphiQL: (options) =>
+      (graphiqlPage ??= import('@graphql-yoga/render-graphiql').then((module) => module.renderGraphiQL(options))),
     // yoga logs each error that masking replaces; unexpected ones (bugs) at error, with their stack.
     logging: logger ? yogaLogger(logger, (error) => error instanceof GraphQLError && toClientError(error) !== undefined) : false,
     maskedErrors: {
@@ -172,6 +174,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       useHealthChecks(registries),
       ...(config.server.ui.enabled ? [useBrowserUi(config.server.ui.directory ?? defaultUiDirectory())] : []),
       useSseSingleConnectionRefusal('/graphql'),
+      useDeferStream(),
       useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),
       useArgumentGrammar(),

@@ -37,6 +37,7 @@ export class GatewayMetrics {
   private readonly redisUp: Gauge;
   private readonly redisOutages: Counter;
   private readonly operationNames = new Set<string>();
+  private readonly upstreamChildren = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
 
   /** inFlight: requests each registry has in flight now, read when scraped. */
   constructor(inFlight: () => ReadonlyMap<string, number>) {
@@ -120,8 +121,18 @@ export class GatewayMetrics {
   }
 
   upstreamRequest(event: UpstreamRequestEvent): void {
-    this.upstreamRequests.inc({ registry: event.registry, kind: event.kind, status: String(event.status) });
-    this.upstreamDuration.observe({ registry: event.registry, kind: event.kind }, event.durationMs / 1000);
+    // The labelled children, looked up once per combination: this runs for every upstream request.
+    const key = `${event.registry}\u0000${event.kind}\u0000${event.status}`;
+    let children = this.upstreamChildren.get(key);
+    if (!children) {
+      children = {
+        requests: this.upstreamRequests.labels(event.registry, event.kind, String(event.status)),
+        duration: this.upstreamDuration.labels(event.registry, event.kind),
+      };
+      this.upstreamChildren.set(key, children);
+    }
+    children.requests.inc();
+    children.duration.observe(event.durationMs / 1000);
   }
 
   cacheLookup(cache: string, hit: boolean): void {

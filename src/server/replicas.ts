@@ -6,7 +6,7 @@
  * target), and persisted queries. Without Redis, or while it is away, each replica works from
  * its own process: slower for a while, never wrong, never failing.
  */
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createRequire } from 'node:module';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -63,8 +63,19 @@ export function createReplication(config: GatewayConfig, metrics: GatewayMetrics
           if (subscribers === undefined) receiver?.apply(JSON.parse(message) as RegistryEvent[]);
         }),
   };
+  // The event target does not wait for SUBSCRIBE: one that fails (the connection closing) must not reject unheard.
+  const subscribeClient = {
+    on: (event: string, listener: (...args: unknown[]) => void) => subscriber.on(event, listener),
+    subscribe: (topic: string) => subscriber.subscribe(topic).catch(() => undefined),
+    unsubscribe: (topic: string) => subscriber.unsubscribe(topic).catch(() => undefined),
+  };
   const pubsub = createPubSub<{ [channel: string]: [events: RegistryEvent[]] }>({
-    eventTarget: createRedisEventTarget({ publishClient: publishClient as unknown as Redis, subscribeClient: subscriber }),
+    eventTarget: (
+      createRequire(import.meta.url)('@graphql-yoga/redis-event-target') as typeof import('@graphql-yoga/redis-event-target')
+    ).createRedisEventTarget({
+      publishClient: publishClient as unknown as Redis,
+      subscribeClient: subscribeClient as unknown as Redis,
+    }),
   });
   const shared = sharedStateOf(redis);
   let stop: (() => Promise<unknown>) | undefined;

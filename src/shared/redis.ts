@@ -5,8 +5,14 @@
  * connection is down commands fail at once (no offline queue), ioredis reconnects by itself, and
  * each change of availability is reported once (a log line, a metric).
  */
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/** ioredis, loaded when a Redis is configured: a gateway without one does not carry it in memory. */
+function redisClass(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
+}
 
 /** What a Redis command may take before the gateway goes on without it. */
 const COMMAND_TIMEOUT_MS = 500;
@@ -30,7 +36,7 @@ export class SharedRedis {
     this.url = url;
     this.keyPrefix = keyPrefix;
     this.onAvailability = onAvailability;
-    this.client = new Redis(url, connectionOptions());
+    this.client = new (redisClass())(url, connectionOptions());
     this.client.on('ready', () => this.mark(true));
     this.client.on('error', (error: Error) => this.mark(false, error.message));
     this.client.on('close', () => this.mark(false, 'connection closed'));
@@ -62,7 +68,7 @@ export class SharedRedis {
    * command). It queues its SUBSCRIBE until connected and subscribes again after a reconnect.
    */
   subscriber(): Redis {
-    return new Redis(this.url, { ...connectionOptions(), enableOfflineQueue: true, maxRetriesPerRequest: null });
+    return new (redisClass())(this.url, { ...connectionOptions(), enableOfflineQueue: true, maxRetriesPerRequest: null });
   }
 
   async close(): Promise<void> {

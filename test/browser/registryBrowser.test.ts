@@ -53,12 +53,13 @@ const isEventStream = (request: Request) => isGraphql(request) && request.header
 async function graphqlRequestsOf(action: () => Promise<unknown>): Promise<Request[]> {
   const before = requests.length;
   await action();
-  // Settled: no GraphQL request started in the last 400 ms.
+  // Settled: no GraphQL request started in the last 400 ms, and no deferred part still to come.
   let seen = -1;
   while (seen !== requests.length) {
     seen = requests.length;
     await page.waitForTimeout(400);
   }
+  await page.locator('[data-pending]').first().waitFor({ state: 'detached' });
   return requests.slice(before).filter((request) => isGraphql(request) && !isEventStream(request));
 }
 

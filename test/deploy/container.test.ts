@@ -49,8 +49,9 @@ describe('Dockerfile', () => {
   const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
 
   it('runs what npm start runs, built by npm run build, as the unprivileged user', () => {
-    const start = packageJson.scripts.start!.replace(/^node /, '');
+    const [, environment, start] = /^(?:(\w+=\S+) )?node (\S+)$/.exec(packageJson.scripts.start!)!;
     expect(dockerfile).toContain(`CMD ["node", "${start}"]`);
+    if (environment) expect(dockerfile).toMatch(new RegExp(`ENV .*${environment}`));
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/ENV .*HOST=0\.0\.0\.0/);

@@ -1,14 +1,17 @@
 /**
  * A proxy of the tests' own in front of a real registry, to interrupt a write at a chosen point
- * as a registry that dies would: the registry does the work, the proxy decides what the gateway
- * sees of it. `down()` stops listening (connections are refused, as to a stopped registry),
+ * as a registry that dies would, or to slow one answer down: the registry does the work, the
+ * proxy decides what the gateway sees of it. `down()` stops listening (connections are refused, as to a stopped registry),
  * `up()` listens again on the same port.
  */
 import { createServer, request as forwardRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** forward: as is; dropAnswer: forward, let the registry act, then cut the connection without answering. */
-export type ProxyAction = 'forward' | 'dropAnswer';
+/**
+ * forward: as is; dropAnswer: forward, let the registry act, then cut the connection without
+ * answering; { delayMs }: forward the answer that much later (a slow registry).
+ */
+export type ProxyAction = 'forward' | 'dropAnswer' | { delayMs: number };
 
 export interface SeenRequest {
   method: string;
@@ -73,12 +76,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         const body: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => body.push(chunk));
         answer.on('end', () => {
-          if (action === 'dropAnswer') request.socket.destroy();
-          else {
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            response.end(Buffer.concat(body));
-          }
-          proxy.afterAnswer(seen);
+          const reply = () => {
+            if (action === 'dropAnswer') request.socket.destroy();
+            else {
+              response.writeHead(answer.statusCode ?? 502, answer.headers);
+              response.end(Buffer.concat(body));
+            }
+            proxy.afterAnswer(seen);
+          };
+          if (typeof action === 'object') setTimeout(reply, action.delayMs);
+          else reply();
         });
       },
     );

@@ -31,7 +31,8 @@ interface Subscriber {
 
 export class EventBus {
   private readonly subscribers = new Set<Subscriber>();
-  private readonly seen = new LRUCache<string, true>({ max: REMEMBERED_IDS });
+  // Bounded by size, one per id: a `max` would allocate the whole capacity up front, in every process.
+  private readonly seen = new LRUCache<string, true>({ maxSize: REMEMBERED_IDS, sizeCalculation: () => 1 });
 
   /** Whether the event was published before (distribution redelivers what it is not sure arrived). */
   hasSeen(event: RegistryEvent): boolean {

@@ -6,6 +6,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import shippedDocuments from '../../../src/client/generated/persisted-documents.json';
+import { incrementalAnswers } from './incremental';
 import { authorizationHeader } from './token';
 
 const ENDPOINT = new URL('graphql', document.baseURI).pathname;
@@ -57,7 +58,12 @@ export interface Answer<Result> {
   fieldErrors: ApiError[];
 }
 
-async function send<Result>(hash: string, variables: object, method: 'GET' | 'POST', withText: boolean): Promise<GraphqlResponse<Result>> {
+async function* send<Result>(
+  hash: string,
+  variables: object,
+  method: 'GET' | 'POST',
+  withText: boolean,
+): AsyncGenerator<GraphqlResponse<Result>> {
   const persistedQuery = { version: 1, sha256Hash: hash.replace(/^sha256:/, '') };
   const params = {
     operationName: operationOf(hash).name,
@@ -65,7 +71,8 @@ async function send<Result>(hash: string, variables: object, method: 'GET' | 'PO
     extensions: { persistedQuery },
     ...(withText ? { query: textOf(hash) } : {}),
   };
-  const headers = { accept: 'application/graphql-response+json, application/json', ...authorizationHeader() };
+  // multipart/mixed: the parts of an answer with @defer as they come.
+  const headers = { accept: 'multipart/mixed, application/graphql-response+json, application/json', ...authorizationHeader() };
   let response: Response;
   try {
     if (method === 'GET') {
@@ -84,23 +91,53 @@ async function send<Result>(hash: string, variables: object, method: 'GET' | 'PO
   } catch {
     throw new ApiError('NETWORK', 'The gateway did not answer.');
   }
+  if (response.headers.get('content-type')?.startsWith('multipart/mixed')) {
+    try {
+      yield* incrementalAnswers(response) as AsyncGenerator<GraphqlResponse<Result>>;
+    } catch {
+      throw new ApiError('NETWORK', 'The answer broke off.');
+    }
+    return;
+  }
   const body = (await response.json().catch(() => null)) as GraphqlResponse<Result> | null;
   if (!body) throw new ApiError('NETWORK', `The gateway answered ${response.status} without a GraphQL response.`);
-  return body;
+  yield body;
 }
 
 const NOT_PERSISTED = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
-/** Runs a document of regql/client; throws ApiError when there is no data at all. */
+/**
+ * Runs a document of regql/client: the answer, and again each time more of it has come (@defer);
+ * throws ApiError when there is no data at all. Should the gateway not know the hash, the text goes along once.
+ */
+export async function* answers<Result, Variables extends object>(
+  document: TypedDocumentNode<Result, Variables>,
+  variables: Variables,
+): AsyncGenerator<Answer<Result>> {
+  const hash = hashOf(document);
+  const method = operationOf(hash).kind === 'mutation' ? 'POST' : 'GET';
+  let answered = false;
+  for await (const body of send<Result>(hash, variables, method, false)) {
+    // The gateway does not know the hash (persisted queries off): ask again with the text.
+    if (!answered && body.errors?.some((error) => NOT_PERSISTED.has(error.extensions?.code ?? ''))) break;
+    answered = true;
+    yield answerOf(body);
+  }
+  if (answered) return;
+  for await (const body of send<Result>(hash, variables, 'POST', true)) yield answerOf(body);
+}
+
+/** The whole answer of a document (a mutation, say): its last part. */
 export async function execute<Result, Variables extends object>(
   document: TypedDocumentNode<Result, Variables>,
   variables: Variables,
 ): Promise<Answer<Result>> {
-  const hash = hashOf(document);
-  const method = operationOf(hash).kind === 'mutation' ? 'POST' : 'GET';
-  let body = await send<Result>(hash, variables, method, false);
-  if (body.errors?.some((error) => NOT_PERSISTED.has(error.extensions?.code ?? '')))
-    body = await send<Result>(hash, variables, 'POST', true);
+  let last: Answer<Result> | undefined;
+  for await (const answer of answers(document, variables)) last = answer;
+  return last!;
+}
+
+function answerOf<Result>(body: GraphqlResponse<Result>): Answer<Result> {
   const errors = (body.errors ?? []).map((error) => new ApiError(error.extensions?.code ?? 'ERROR', error.message, error.path));
   if (body.data === undefined || body.data === null) throw errors[0] ?? new ApiError('ERROR', 'The gateway answered without data.');
   return { data: body.data, fieldErrors: errors };

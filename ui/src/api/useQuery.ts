@@ -1,6 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { QueryClient, keepPreviousData, useQuery as useTanstackQuery } from '@tanstack/react-query';
-import { type Answer, ApiError, execute, hashOf } from './client';
+import {
+  QueryClient,
+  experimental_streamedQuery as streamedQuery,
+  keepPreviousData,
+  useQuery as useTanstackQuery,
+} from '@tanstack/react-query';
+import { type Answer, ApiError, answers, hashOf } from './client';
 
 /**
  * Answers kept for going back and forth between pages; asked again only when a page asks for it
@@ -26,7 +31,13 @@ export function useQuery<Result, Variables extends object>(
 ): QueryState<Result> {
   const query = useTanstackQuery({
     queryKey: [hashOf(document), variables],
-    queryFn: () => execute(document, variables),
+    // Each part of an answer with @defer replaces the answer so far; a refetch keeps the old one on screen until it is complete.
+    queryFn: streamedQuery<Answer<Result>, Answer<Result> | undefined>({
+      streamFn: () => answers(document, variables),
+      reducer: (_previous, answer) => answer,
+      initialValue: undefined,
+      refetchMode: 'replace',
+    }),
     placeholderData: keepPreviousData,
   });
   const error = query.error === null ? null : query.error instanceof ApiError ? query.error : new ApiError('ERROR', String(query.error));

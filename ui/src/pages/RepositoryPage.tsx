@@ -146,16 +146,21 @@ function TagRows({
   const [expanded, setExpanded] = useState(false);
   const manifest = tag.manifest;
   const isIndex = manifest?.__typename === 'ImageIndex';
+  // Sizes, dates and an image's platform are deferred: until their part of the answer is in, they show as pending.
+  const sizePending = manifest !== null && manifest !== undefined && manifest.totalSize === undefined;
+  const platformPending = manifest?.__typename === 'ImageManifest' && manifest.platform === undefined;
+  const pending = <span aria-label="still coming">…</span>;
   const entriesId = `entries-${tag.id}`;
   return (
     <>
       <tbody>
-        <tr data-tag={tag.name}>
+        <tr data-tag={tag.name} data-pending={sizePending || platformPending || undefined}>
           <th scope="row">{tag.digest ? <Link href={paths.manifest(registry, repository, tag.digest)}>{tag.name}</Link> : tag.name}</th>
           <td>{tag.digest ? <Digest digest={tag.digest} /> : '—'}</td>
           <td>{manifest ? <span className={`kind kind-${manifestKind(manifest)}`}>{manifestKind(manifest)}</span> : '—'}</td>
           <td>
-            {manifest?.__typename === 'ImageManifest' && (manifest.platform ? platformName(manifest.platform) : '—')}
+            {manifest?.__typename === 'ImageManifest' &&
+              (platformPending ? pending : manifest.platform ? platformName(manifest.platform) : '—')}
             {manifest?.__typename === 'ImageIndex' && (
               <button
                 type="button"
@@ -169,10 +174,10 @@ function TagRows({
               </button>
             )}
           </td>
-          <td>{formatBytes(manifest?.totalSize)}</td>
+          <td>{sizePending ? pending : formatBytes(manifest?.totalSize)}</td>
           <td>
             <time dateTime={manifest?.created ?? undefined} title={manifest?.created ?? undefined}>
-              {formatDate(manifest?.created)}
+              {sizePending ? pending : formatDate(manifest?.created)}
             </time>
           </td>
           {canWrite && (

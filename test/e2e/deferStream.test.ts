@@ -1,0 +1,79 @@
+/**
+ * @defer and @stream: the parts of an answer that are known go out while a slow manifest is still
+ * on its way, against the real registry behind a proxy that holds back one manifest's answer.
+ */
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { findSampleManifest } from '../../fixtures/content/oracles.js';
+import { sampleContent } from '../../fixtures/content/sampleContent.js';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy.js';
+import { createTestGateway, type TestGateway } from '../support/gateway.js';
+
+const SLOW_MS = 1500;
+const app = sampleContent().find(({ name }) => name === 'team/app')!;
+/** The amd64 image of 2.0.0: an index child, fetched by digest for totalSize. */
+const slowDigest = (findSampleManifest(app, '2.0.0')!.document as { manifests: Array<{ digest: string }> }).manifests[0]!.digest;
+
+let proxy: FaultProxy;
+let gateway: TestGateway;
+/** Whether the proxy has let the slow manifest's answer through yet. */
+let slowAnswered = false;
+
+beforeAll(async () => {
+  proxy = await startFaultProxy(inject('registryUrl'));
+  proxy.decide = ({ method, path }) => (method === 'GET' && path.endsWith(`/manifests/${slowDigest}`) ? { delayMs: SLOW_MS } : 'forward');
+  proxy.afterAnswer = ({ path }) => {
+    if (path.endsWith(`/manifests/${slowDigest}`)) slowAnswered = true;
+  };
+  gateway = createTestGateway({ registryUrl: proxy.url });
+});
+afterAll(async () => {
+  await gateway?.close();
+  await proxy?.stop();
+});
+
+/** The parts of a multipart/mixed answer, each with whether the slow manifest had been answered when it arrived. */
+async function parts(query: string): Promise<Array<{ afterSlow: boolean; body: any }>> {
+  slowAnswered = false;
+  const response = await gateway.app.yoga.fetch('http://127.0.0.1/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+    body: JSON.stringify({ query }),
+  });
+  expect(response.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+  const received: Array<{ afterSlow: boolean; body: any }> = [];
+  let buffered = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += Buffer.from(chunk).toString('utf8');
+    for (let end = buffered.indexOf('\r\n---'); end >= 0; end = buffered.indexOf('\r\n---')) {
+      const part = buffered.slice(0, end);
+      buffered = buffered.slice(end + 5);
+      const json = part.slice(part.indexOf('{'));
+      if (json.startsWith('{')) received.push({ afterSlow: slowAnswered, body: JSON.parse(json) });
+    }
+  }
+  return received;
+}
+
+it('the tags go out at once; the deferred sizes follow, the slow one last', async () => {
+  const received = await parts(
+    `{ repository(name: "team/app") { tags(first: 10) { edges { node { name manifest { digest ... @defer { totalSize } } } } } } }`,
+  );
+  const [first, ...rest] = received;
+  expect(first!.body.data.repository.tags.edges.map(({ node }: any) => node.name)).toContain('2.0.0');
+  expect(first!.afterSlow).toBe(false);
+  const sizes = rest.flatMap(({ body }) => body.incremental ?? []);
+  expect(sizes.length).toBe(first!.body.data.repository.tags.edges.length);
+  expect(rest.at(-1)!.afterSlow).toBe(true);
+  expect(rest.at(-1)!.body.hasNext).toBe(false);
+});
+
+it('@stream sends the tags one by one after the first', async () => {
+  const received = await parts(`{ repository(name: "team/app") { tags(first: 3) { edges @stream(initialCount: 1) { node { name } } } } }`);
+  expect(received[0]!.body.data.repository.tags.edges).toHaveLength(1);
+  expect(
+    received
+      .slice(1)
+      .flatMap(({ body }) => body.incremental ?? [])
+      .map(({ items }: any) => items[0].node.name),
+  ).toHaveLength(2);
+});
