@@ -1,7 +1,7 @@
 /** The gateway as the benchmark runs it: its own process, serving HTTP on 127.0.0.1. */
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { Session } from 'node:inspector/promises';
+import type { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../src/config/index.js';
 import { createGatewayApp, type GatewayApp } from '../src/server/app.js';
@@ -30,7 +30,9 @@ serveParent(
     cacheBytes: () => app.cache.size,
     /** CPU profiling of what follows, as `node --cpu-prof` would, but of the measured queries only. */
     startProfile: async () => {
-      profiler = new Session();
+      // Loaded here: the inspector is not part of the gateway's memory when it is not profiled.
+      const { Session: InspectorSession } = await import('node:inspector/promises');
+      profiler = new InspectorSession();
       profiler.connect();
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');

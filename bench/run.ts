@@ -31,6 +31,18 @@ const STALL_TIMEOUT_MS = 2000;
 /** Every tag of 1,000 repositories with, per tag, every tag on its digest: expected far over the budget. */
 const EVERY_TAG_OF_EVERY_TAG = `{ registry { repositories(first: 1000) { edges { node { tags(first: 1000) { edges { node { manifest { tags } } } } } } } } }`;
 const ROOT = new URL('..', import.meta.url).pathname;
+/** The dashboard with what needs more of the registry deferred: names and digests first, the rest as manifests and configs arrive. */
+const DEFERRED_DASHBOARD = `query DashboardDeferred($repositories: Int, $tags: Int) {
+  registry(name: "bench") { repositories(first: $repositories) { edges { node { name
+    tags(first: $tags) { edges { node { name digest manifest { digest ...Later @defer } } } } } } } }
+}
+fragment Later on Manifest {
+  mediaType size totalSize artifactType
+  ... on ImageManifest { platform { os architecture variant } image { created } }
+  ... on ImageIndex { platforms { os architecture variant } }
+}`;
+/** How long the gateway has been idle when its memory "before any query" is read. */
+const IDLE_MS = 2000;
 /** Cold and warm dashboards the CPU profile covers. */
 const PROFILED_RUNS = 3;
 
@@ -122,6 +134,8 @@ async function runBenchmark(
     BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig),
   });
   onCleanup(() => gatewayWorker.stop());
+  // Idle: after a moment with nothing to do, as a gateway waiting for its first query is.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   const gatewayIdle = await gatewayWorker.call<WorkerStats>('stats');
   const gateway = new GatewayHttp(gatewayWorker.ready as string);
   onCleanup(() => gateway.close());
@@ -220,6 +234,13 @@ async function runBenchmark(
   const refused = await gateway.query(EVERY_TAG_OF_EVERY_TAG, {}, { partial: true });
   const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0], cost: refused.cost };
 
+  log('the dashboard with @defer: first part, whole answer');
+  const deferred: Array<{ firstMs: number; lastMs: number; parts: number }> = [];
+  for (let run = 1; run <= options.runs; run++) {
+    await gatewayWorker.call('reset');
+    deferred.push(await gateway.parts(DEFERRED_DASHBOARD, variables));
+  }
+
   log('two replicas sharing Redis');
   const replicas = await replicaScenario(options, workers, dashboardProxy.url, dashboardOn, onCleanup);
   log(`replica A cold ${ms(replicas.a.at(-1)!)}, replica B after it ${ms(replicas.b.at(-1)!)}`);
@@ -261,6 +282,7 @@ async function runBenchmark(
     catalog,
     refusal,
     replicas,
+    deferred,
     profile,
     faults,
     memory: {
@@ -408,6 +430,28 @@ class GatewayHttp {
       ...(body.errors && { errors: body.errors }),
       ...(body.extensions?.cost && { cost: body.extensions.cost }),
     };
+  }
+
+  /** An answer in parts (multipart/mixed, for @defer): when the first part and the last were in, and how many parts. */
+  async parts(query: string, variables: Record<string, unknown>): Promise<{ firstMs: number; lastMs: number; parts: number }> {
+    const started = performance.now();
+    const response = await request(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+      body: JSON.stringify({ query, variables }),
+      dispatcher: this.dispatcher,
+    });
+    let firstMs = 0;
+    let parts = 0;
+    let text = '';
+    for await (const chunk of response.body) {
+      text += chunk.toString('utf8');
+      const complete = text.split('\r\n---').length - 1;
+      if (complete > 0 && parts === 0) firstMs = performance.now() - started;
+      parts = complete;
+    }
+    if (!text.includes('"hasNext":false')) throw new Error('the deferred dashboard did not end with hasNext: false');
+    return { firstMs, lastMs: performance.now() - started, parts };
   }
 
   close(): Promise<void> {
