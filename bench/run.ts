@@ -41,8 +41,11 @@ fragment Later on Manifest {
   ... on ImageManifest { platform { os architecture variant } image { created } }
   ... on ImageIndex { platforms { os architecture variant } }
 }`;
-/** How long the gateway has been idle when its memory "before any query" is read. */
-const IDLE_MS = 2000;
+/**
+ * How long the gateway has been idle when its memory "before any query" is read: V8 gives back
+ * what start-up allocated a few seconds after allocation stops (its memory reducer; ~8 s here).
+ */
+const IDLE_MS = 10_000;
 /** Cold and warm dashboards the CPU profile covers. */
 const PROFILED_RUNS = 3;
 
@@ -150,14 +153,23 @@ async function runBenchmark(
 
   const registryPid = await findRegistryPid(dashboardRegistry.dataDir);
   /** One measured query: the proxy's counts are those of this query alone; CPU time of each process while it ran. */
-  const measure = async (run: () => Promise<{ ms: number; fingerprint: string; cpuMs: number; cost?: QueryCost }>): Promise<Sample> => {
+  const measure = async (
+    run: () => Promise<{ ms: number; fingerprint: string; cpuMs: number; cost?: QueryCost; rss?: Sample['rss'] }>,
+  ): Promise<Sample> => {
     dashboardProxy.takeCounts();
     const registryBefore = await processCpuMsOf(registryPid);
     const proxyBefore = processCpuMs();
-    const { ms, fingerprint: answer, cpuMs, cost } = await run();
+    const { ms, fingerprint: answer, cpuMs, cost, rss } = await run();
     const proxy = processCpuMs() - proxyBefore;
     const registry = (await processCpuMsOf(registryPid)) - registryBefore;
-    return { ms, counts: dashboardProxy.takeCounts(), fingerprint: answer, cpu: { client: cpuMs, proxy, registry }, ...(cost && { cost }) };
+    return {
+      ms,
+      counts: dashboardProxy.takeCounts(),
+      fingerprint: answer,
+      cpu: { client: cpuMs, proxy, registry },
+      ...(cost && { cost }),
+      ...(rss && { rss }),
+    };
   };
   const dashboardOn = (worker: Worker, http: GatewayHttp, registry = 'bench') =>
     measure(async () => {
@@ -166,7 +178,13 @@ async function runBenchmark(
       const after = await worker.call<WorkerStats>('stats');
       const lines = linesOfDashboard(data as Parameters<typeof linesOfDashboard>[0]);
       if (lines.length !== expectedLines) throw new Error(`the gateway answered ${lines.length} tags, expected ${expectedLines}`);
-      return { ms, fingerprint: fingerprint(lines), cpuMs: after.cpuMs - before.cpuMs, cost };
+      return {
+        ms,
+        fingerprint: fingerprint(lines),
+        cpuMs: after.cpuMs - before.cpuMs,
+        cost,
+        rss: { before: before.rssBytes, peak: after.peakRssSinceBytes },
+      };
     });
   const gatewayDashboard = async (cold: boolean, registry = 'bench') => {
     if (cold) await gatewayWorker.call('reset');
@@ -217,6 +235,9 @@ async function runBenchmark(
     );
   }
   const gatewayAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
+  // Idle again, as a gateway between a burst of dashboards and the next.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const gatewayIdleAfterDashboard = await gatewayWorker.call<WorkerStats>('stats');
 
   const named = { gateway: gatewayRuns, live: liveRuns, parallel: parallelRuns, sequential: sequentialRuns };
   const answers = new Set(Object.values(named).flatMap(({ cold, warm }) => [...cold, ...warm].map((sample) => sample.fingerprint)));
@@ -289,6 +310,7 @@ async function runBenchmark(
       gatewayIdle,
       gatewayAfterWarmUp,
       gatewayAfterDashboard,
+      gatewayIdleAfterDashboard,
       gatewayAtEnd,
       gatewayCacheBytes,
       parallel: await parallelWorker.call<WorkerStats>('stats'),

@@ -4,6 +4,7 @@
  * over the IPC channel: a request { id, type, ... } gets one reply { id, value } or { id, error }.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface WorkerStats {
   /** Peak resident set size of the process so far. */
@@ -12,6 +13,8 @@ export interface WorkerStats {
   heapUsedBytes: number;
   /** CPU time (user and system) the process has used so far. */
   cpuMs: number;
+  /** Peak RSS since the previous stats (Linux's VmHWM, reset each time): the peak of one query, where maxRssBytes is the process's. */
+  peakRssSinceBytes: number;
 }
 
 export interface Worker {
@@ -93,14 +96,31 @@ export function serveParent(handlers: Record<string, Handler>, onStop: () => Pro
 }
 
 function processStats(): WorkerStats {
+  const cpuMs = processCpuMs();
   const memory = process.memoryUsage();
   return {
+    peakRssSinceBytes: takePeakRss() ?? memory.rss,
     // resourceUsage().maxRSS is in kibibytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
-    cpuMs: processCpuMs(),
+    cpuMs,
   };
+}
+
+/**
+ * The kernel's peak RSS of this process since the last call (VmHWM, which writing 5 to
+ * clear_refs resets): exact, where sampling would miss short peaks and cost the process CPU.
+ * undefined where there is no /proc.
+ */
+function takePeakRss(): number | undefined {
+  try {
+    const peakKiB = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    writeFileSync('/proc/self/clear_refs', '5');
+    return peakKiB === undefined ? undefined : Number(peakKiB) * 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 export function processCpuMs(): number {

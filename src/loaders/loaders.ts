@@ -191,7 +191,15 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf, shared =
       if (head === null) throw new RegistryError({ kind: 'NOT_FOUND', message: `HEAD /v2/${repository}/manifests/${reference}: 404` });
       return fetchByDigest({ registry, repository, digest: head.digest });
     }
-    const manifest = remember(registry, repository, await clientOf(registry).manifestGet(repository, reference));
+    // Tags often share a manifest: one this request or the cache holds is not parsed or remembered again.
+    let held: FetchedManifest | undefined;
+    const fetched = await clientOf(registry).manifestGet(
+      repository,
+      reference,
+      (digest) =>
+        (held = readByTag.get(digestCacheKey({ registry, repository, digest })) ?? cache.getManifest(registry, repository, digest)),
+    );
+    const manifest = fetched === held ? fetched : remember(registry, repository, fetched);
     if (fresh) {
       const head = { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
       fresh.setTagHead(repository, reference, head);

@@ -5,13 +5,17 @@
 import type { ManifestKey } from '../loaders/loaders.js';
 import { isRegistryError, nullIfNotFound } from '../registry/errors.js';
 import { parseReference } from '../registry/reference.js';
-import type { ImageConfigDocument, Platform } from '../registry/types.js';
+import type { FetchedManifest, ImageConfigDocument, Platform } from '../registry/types.js';
 import { isRfc3339, rfc3339OrNull } from './dates.js';
 import { CREATED_ANNOTATION, hasImageConfig, runnableEntries } from './manifestFacts.js';
 import type { Reads } from './reads.js';
 import type { RepositoryManifest } from './types.js';
 
 export class Manifests {
+  /** Facts worked out once per manifest in a request, however many tags point at it (the loaders hand out one object per digest). */
+  private readonly totalSizes = new WeakMap<FetchedManifest, Promise<number>>();
+  private readonly platforms = new WeakMap<FetchedManifest, Promise<Platform | null>>();
+
   constructor(private readonly reads: Reads) {}
 
   /** The manifest, or a NOT_FOUND RegistryError. */
@@ -38,7 +42,11 @@ export class Manifests {
   }
 
   /** os/architecture/variant from the image configuration. */
-  async platform(parent: RepositoryManifest): Promise<Platform | null> {
+  platform(parent: RepositoryManifest): Promise<Platform | null> {
+    return once(this.platforms, parent.manifest, () => this.platformOf(parent));
+  }
+
+  private async platformOf(parent: RepositoryManifest): Promise<Platform | null> {
     const config = await this.imageConfig(parent);
     return config?.os && config.architecture
       ? { os: config.os, architecture: config.architecture, variant: config.variant, 'os.version': config['os.version'] }
@@ -81,7 +89,11 @@ export class Manifests {
    * Bytes a pull transfers, each distinct blob once: the document, its config and layers; for an
    * index, every entry's document and content.
    */
-  async totalSize(parent: RepositoryManifest): Promise<number> {
+  totalSize(parent: RepositoryManifest): Promise<number> {
+    return once(this.totalSizes, parent.manifest, () => this.sumBlobSizes(parent));
+  }
+
+  private async sumBlobSizes(parent: RepositoryManifest): Promise<number> {
     const sizes = new Map<string, number>();
     await this.collectBlobSizes(parent, sizes);
     let total = 0;
@@ -128,4 +140,13 @@ export class Manifests {
     );
     return tags.filter((_tag, index) => digests[index] === parent.manifest.digest).sort();
   }
+}
+
+function once<T>(facts: WeakMap<FetchedManifest, Promise<T>>, manifest: FetchedManifest, workOut: () => Promise<T>): Promise<T> {
+  let fact = facts.get(manifest);
+  if (!fact) {
+    fact = workOut();
+    facts.set(manifest, fact);
+  }
+  return fact;
 }

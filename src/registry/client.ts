@@ -4,7 +4,7 @@ import { blobDelete, blobGet, blobHead } from './blob.js';
 import { blobCopy, type BlobCopyRequest } from './blobCopy.js';
 import { blobMount, type BlobMountResult } from './blobMount.js';
 import { catalogPage } from './catalog.js';
-import { manifestGet, manifestHead } from './manifest.js';
+import { manifestGet, manifestHead, type KnownManifest } from './manifest.js';
 import { manifestDelete } from './manifestDelete.js';
 import { ping } from './ping.js';
 import { type ReferrersAnswer, referrersList } from './referrers.js';
@@ -130,9 +130,9 @@ export class RegistryClient {
     return repositoryExists(this.sender, repository);
   }
 
-  /** GET with the four Accept types; verified against the digest when reference is a digest. */
-  manifestGet(repository: string, reference: string): Promise<FetchedManifest> {
-    return manifestGet(this.sender, repository, reference, this.maxManifestBytes);
+  /** GET with the four Accept types; verified against the digest when reference is a digest; `known` spares parsing a manifest held already. */
+  manifestGet(repository: string, reference: string, known?: KnownManifest): Promise<FetchedManifest> {
+    return manifestGet(this.sender, repository, reference, this.maxManifestBytes, known);
   }
 
   manifestHead(repository: string, reference: string): Promise<ManifestHeadResult> {

@@ -6,16 +6,22 @@ import { contentLength, headerValue, jsonBody, protocolError } from './responses
 import type { RequestSender, TransportResponse } from './transport.js';
 import type { FetchedManifest, ImageIndexDocument, ImageManifestDocument, ManifestHeadResult } from './types.js';
 
+/** A manifest the caller already holds, by digest: bytes that hash to it need not be parsed again. */
+export type KnownManifest = (digest: string) => FetchedManifest | undefined;
+
 /**
  * GET /v2/<name>/manifests/<reference> asking for every schema2/OCI type (so the registry
  * never converts to schema1). The bytes are verified against the requested digest and against
- * Docker-Content-Digest, because the digest is what every later lookup trusts.
+ * Docker-Content-Digest, because the digest is what every later lookup trusts. When `known`
+ * holds that digest (many tags on one manifest), its manifest is the answer: same bytes, same
+ * document, and no second parse.
  */
 export async function manifestGet(
   transport: RequestSender,
   repository: string,
   reference: string,
   maxManifestBytes: number,
+  known?: KnownManifest,
 ): Promise<FetchedManifest> {
   assertRepositoryName(repository);
   assertTagOrDigest(reference);
@@ -31,7 +37,8 @@ export async function manifestGet(
   const headerDigest = contentDigestHeader(response);
   // Hashed once: by digest, the header names the digest that was just verified.
   if (headerDigest !== undefined && headerDigest !== reference) verifyDigest(bytes, headerDigest, response, 'Docker-Content-Digest');
-  return { ...classifyManifest(response), digest: headerDigest ?? computeDigest(bytes), size: bytes.length, bytes };
+  const digest = headerDigest ?? computeDigest(bytes);
+  return known?.(digest) ?? { ...classifyManifest(response), digest, size: bytes.length, bytes };
 }
 
 /**

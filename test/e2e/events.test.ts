@@ -132,10 +132,15 @@ describe('registry events', () => {
 });
 
 describe('POST /notifications/<registry>', () => {
-  const post = (path: string, body: unknown, authorization = `Bearer ${NOTIFICATION_SECRET}`) =>
+  const post = (
+    path: string,
+    body: unknown,
+    authorization = `Bearer ${NOTIFICATION_SECRET}`,
+    contentType = 'application/vnd.docker.distribution.events.v1+json',
+  ) =>
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization },
+      headers: { 'content-type': contentType, authorization },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const envelope = {
@@ -170,5 +175,16 @@ describe('POST /notifications/<registry>', () => {
     const again = await (await post('/notifications/local', envelope)).json();
     expect(first).toEqual({ accepted: 1, ignored: 0, duplicates: 0 });
     expect(again).toEqual({ accepted: 0, ignored: 0, duplicates: 1 });
+  });
+
+  it("takes distribution 3's v2 envelopes and refuses other media types (415)", async () => {
+    const v2 = { events: [{ ...envelope.events[0]!, id: 'e-v2', target: { ...envelope.events[0]!.target, tag: 'from-v3' } }] };
+    const before = await eventsReceived();
+    const refused = await post('/notifications/local', v2, undefined, 'text/plain');
+    expect(refused.status).toBe(415);
+    expect(await eventsReceived()).toBe(before);
+    const accepted = await post('/notifications/local', v2, undefined, 'application/vnd.docker.distribution.events.v2+json');
+    expect(await accepted.json()).toEqual({ accepted: 1, ignored: 0, duplicates: 0 });
+    expect(await eventsReceived()).toBe(before + 1);
   });
 });

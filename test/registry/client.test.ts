@@ -158,6 +158,21 @@ describe('manifestGet and manifestHead', () => {
     ]);
   });
 
+  it('answers with the manifest the caller holds for the digest the bytes hash to, asking about that digest only', async () => {
+    const first = await client.manifestGet(REPOSITORY, 'oci');
+    const asked: string[] = [];
+    const again = await client.manifestGet(
+      REPOSITORY,
+      'oci',
+      (digest) => (asked.push(digest), digest === first.digest ? first : undefined),
+    );
+    expect(again).toBe(first);
+    expect(asked).toEqual([first.digest]);
+    // Another manifest's bytes are not taken for the held one.
+    const docker = await client.manifestGet(REPOSITORY, 'docker', (digest) => (digest === first.digest ? first : undefined));
+    expect(docker).toMatchObject({ digest: computeDigest(dockerManifest), mediaType: MediaType.dockerManifest });
+  });
+
   it('is NOT_FOUND for an unknown tag, digest or repository', async () => {
     await expect(client.manifestGet(REPOSITORY, 'nope')).rejects.toMatchObject({
       kind: 'NOT_FOUND',
