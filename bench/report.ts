@@ -308,14 +308,15 @@ export function renderReport(results: BenchResults): string {
   lines.push(
     '## First rows first: the dashboard with @defer',
     '',
-    'The cold dashboard with what needs more of the registry (media types, sizes, platforms, dates) in a fragment with `@defer`: the repositories, tag names and digests ' +
-      'come in the first part, the rest in later parts as manifests and configs arrive (`Accept: multipart/mixed`).',
+    "The cold dashboard with each tag's manifest in a fragment with `@defer`, and within it what needs more of the registry (sizes, platforms, dates) in another: " +
+      'the repositories and tag names come in the first part (the catalog page and the tag lists), each digest and manifest in later parts as it arrives, ' +
+      'then sizes, platforms and dates as configs and index children arrive (`Accept: multipart/mixed`), as the registry browser asks for its tag table.',
     '',
   );
   table(
     ['cold dashboard', 'median', 'runs'],
     [
-      ['first part (names and digests)', seconds(deferredFirst), deferred.map(({ firstMs }) => seconds(firstMs)).join(', ')],
+      ['first part (repositories and tag names)', seconds(deferredFirst), deferred.map(({ firstMs }) => seconds(firstMs)).join(', ')],
       ['last part (the whole answer)', seconds(deferredLast), deferred.map(({ lastMs }) => seconds(lastMs)).join(', ')],
       ['the same without @defer (one part)', seconds(medianMs(gateway.cold)), gateway.cold.map((sample) => seconds(sample.ms)).join(', ')],
     ],

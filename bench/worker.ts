@@ -95,13 +95,18 @@ export function serveParent(handlers: Record<string, Handler>, onStop: () => Pro
   });
 }
 
+/** The process's peak RSS: resetting VmHWM resets getrusage's too, so the peaks since each reset are kept here. */
+let processPeakRss = 0;
+
 function processStats(): WorkerStats {
   const cpuMs = processCpuMs();
   const memory = process.memoryUsage();
+  const peakSince = takePeakRss();
+  // resourceUsage().maxRSS is in kibibytes.
+  processPeakRss = Math.max(processPeakRss, peakSince ?? process.resourceUsage().maxRSS * 1024);
   return {
-    peakRssSinceBytes: takePeakRss() ?? memory.rss,
-    // resourceUsage().maxRSS is in kibibytes.
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssSinceBytes: peakSince ?? memory.rss,
+    maxRssBytes: processPeakRss,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     cpuMs,

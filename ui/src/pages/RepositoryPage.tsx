@@ -146,8 +146,9 @@ function TagRows({
   const [expanded, setExpanded] = useState(false);
   const manifest = tag.manifest;
   const isIndex = manifest?.__typename === 'ImageIndex';
-  // Sizes, dates and an image's platform are deferred: until their part of the answer is in, they show as pending.
-  const sizePending = manifest !== null && manifest !== undefined && manifest.totalSize === undefined;
+  // The tag's manifest is deferred, and its sizes, dates and platform within it: until their part of the answer is in, they show as pending.
+  const contentPending = manifest === undefined;
+  const sizePending = contentPending || (manifest !== null && manifest.totalSize === undefined);
   const platformPending = manifest?.__typename === 'ImageManifest' && manifest.platform === undefined;
   const pending = <span aria-label="still coming">…</span>;
   const entriesId = `entries-${tag.id}`;
@@ -156,8 +157,16 @@ function TagRows({
       <tbody>
         <tr data-tag={tag.name} data-pending={sizePending || platformPending || undefined}>
           <th scope="row">{tag.digest ? <Link href={paths.manifest(registry, repository, tag.digest)}>{tag.name}</Link> : tag.name}</th>
-          <td>{tag.digest ? <Digest digest={tag.digest} /> : '—'}</td>
-          <td>{manifest ? <span className={`kind kind-${manifestKind(manifest)}`}>{manifestKind(manifest)}</span> : '—'}</td>
+          <td>{contentPending ? pending : tag.digest ? <Digest digest={tag.digest} /> : '—'}</td>
+          <td>
+            {contentPending ? (
+              pending
+            ) : manifest ? (
+              <span className={`kind kind-${manifestKind(manifest)}`}>{manifestKind(manifest)}</span>
+            ) : (
+              '—'
+            )}
+          </td>
           <td>
             {manifest?.__typename === 'ImageManifest' &&
               (platformPending ? pending : manifest.platform ? platformName(manifest.platform) : '—')}
