@@ -308,9 +308,9 @@ export function renderReport(results: BenchResults): string {
   lines.push(
     '## First rows first: the dashboard with @defer',
     '',
-    "The cold dashboard with each tag's manifest in a fragment with `@defer`, and within it what needs more of the registry (sizes, platforms, dates) in another: " +
-      'the repositories and tag names come in the first part (the catalog page and the tag lists), each digest and manifest in later parts as it arrives, ' +
-      'then sizes, platforms and dates as configs and index children arrive (`Accept: multipart/mixed`), as the registry browser asks for its tag table.',
+    "The cold dashboard with each tag's content (digest, manifest, sizes, platforms, date) in a fragment with `@defer`: " +
+      "the repositories and tag names come in the first part (the catalog page and the tag lists), each tag's content in a later part as it arrives " +
+      '(`Accept: multipart/mixed`), as the registry browser asks for its tag table.',
     '',
   );
   table(

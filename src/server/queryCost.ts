@@ -21,6 +21,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
 import type { Operation } from '../model/operation.js';
 import { type SizeEstimates, fieldCost, typeShares } from '../schema/cost.js';
@@ -33,6 +34,8 @@ export interface QueryLimits {
   maxDepth: number;
   /** Aliased fields in the operation and the fragments it uses. */
   maxAliases: number;
+  /** Parts an answer may be expected to come in: deferred fragments and streamed list items. */
+  maxIncrementalParts: number;
 }
 
 export interface OperationMeasure {
@@ -40,6 +43,8 @@ export interface OperationMeasure {
   cost: number;
   depth: number;
   aliases: number;
+  /** Deferred fragments and streamed items the answer is expected to deliver, each a part of its own. */
+  incrementalParts: number;
 }
 
 export interface MeasureOptions {
@@ -95,6 +100,14 @@ function limitsRefusal(measure: OperationMeasure | undefined, limits: QueryLimit
       depth: measure.depth,
     });
   }
+  if (measure.incrementalParts > limits.maxIncrementalParts) {
+    // graphql-tools' executor waits on every pending part for each part it delivers: work and memory grow with their square.
+    return tooCostly(
+      `The query is expected to deliver ${Math.ceil(measure.incrementalParts)} deferred or streamed parts; at most ${limits.maxIncrementalParts} are allowed ` +
+        '(limits.maxIncrementalParts). Defer larger units (a whole page rather than each of its items), or ask for smaller pages.',
+      { incrementalParts: Math.ceil(measure.incrementalParts), maxIncrementalParts: limits.maxIncrementalParts },
+    );
+  }
   if (measure.cost > limits.maxQueryCost) {
     return tooCostly(
       `The query is expected to make ${measure.cost} upstream calls, over the budget of ${limits.maxQueryCost} ` +
@@ -122,14 +135,16 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
   if (!rootType) return undefined;
   const fragments = fragmentsOf(document);
   const walk = new CostWalk(schema, fragments, variables, options.registries, options.sizes);
-  const { cost, depth } = walk.measure([operation.selectionSet], rootType);
+  const { cost, depth, parts } = walk.measure([operation.selectionSet], rootType);
   // Expected costs are fractional (a share of content in the cache); the estimate is whole calls.
-  return { cost: Math.max(0, Math.ceil(cost - 1e-9)), depth, aliases: countAliases(operation, fragments) };
+  return { cost: Math.max(0, Math.ceil(cost - 1e-9)), depth, aliases: countAliases(operation, fragments), incrementalParts: parts };
 }
 
 interface Measure {
   cost: number;
   depth: number;
+  /** Deferred fragments and streamed items, as for cost: per resolution of the parent, times the lists above. */
+  parts: number;
 }
 
 /**
@@ -157,12 +172,14 @@ class CostWalk {
     const shares = typeShares(type.name, this.sizes);
     let cost = 0;
     let depth = 0;
+    let parts = 0;
     for (const objectType of this.schema.getPossibleTypes(type)) {
       const measure = this.measureOn(selectionSets, objectType);
       cost = shares ? cost + (shares[objectType.name] ?? 0) * measure.cost : Math.max(cost, measure.cost);
+      parts = shares ? parts + (shares[objectType.name] ?? 0) * measure.parts : Math.max(parts, measure.parts);
       depth = Math.max(depth, measure.depth);
     }
-    return { cost, depth };
+    return { cost, depth, parts };
   }
 
   private measureOn(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Measure {
@@ -171,9 +188,11 @@ class CostWalk {
     if (known) return known;
 
     const sharedCalls = new Map<string, number>();
+    const { fields, deferred } = this.collectFields(selectionSets, objectType);
     let cost = 0;
     let depth = 0;
-    for (const nodes of this.collectFields(selectionSets, objectType).values()) {
+    let parts = deferred;
+    for (const nodes of fields.values()) {
       const first = nodes[0]!;
       // Introspection (__typename, __schema, __type) is not among the type's fields and costs nothing.
       const field = objectType.getFields()[first.name.value];
@@ -186,24 +205,30 @@ class CostWalk {
       cost += own.calls ?? 0;
       const childSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       const childType = getNamedType(field.type);
+      if (nodes.some((node) => this.streamed(node))) parts += own.items ?? 1;
       if (childSets.length > 0 && isCompositeType(childType)) {
         const child = this.measure(childSets, childType);
         cost += (own.items ?? 1) * child.cost;
+        parts += (own.items ?? 1) * child.parts;
         depth = Math.max(depth, 1 + child.depth);
       } else {
         depth = Math.max(depth, 1);
       }
     }
     for (const calls of sharedCalls.values()) cost += calls;
-    const measure = { cost, depth };
+    const measure = { cost, depth, parts };
     this.measured.set(key, measure);
     return measure;
   }
 
-  /** The fields that resolve on objectType, grouped by response key, as execution collects them. */
-  private collectFields(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Map<string, FieldNode[]> {
+  /** The fields that resolve on objectType, grouped by response key, as execution collects them; and the fragments among them deferred. */
+  private collectFields(
+    selectionSets: readonly SelectionSetNode[],
+    objectType: GraphQLObjectType,
+  ): { fields: Map<string, FieldNode[]>; deferred: number } {
     const fields = new Map<string, FieldNode[]>();
     const visitedFragments = new Set<string>();
+    let deferred = 0;
     const collect = (selections: readonly SelectionNode[]) => {
       for (const selection of selections) {
         if (!this.included(selection)) continue;
@@ -211,18 +236,34 @@ class CostWalk {
           const responseKey = selection.alias?.value ?? selection.name.value;
           fields.set(responseKey, [...(fields.get(responseKey) ?? []), selection]);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          if (this.applies(selection.typeCondition, objectType)) collect(selection.selectionSet.selections);
+          if (!this.applies(selection.typeCondition, objectType)) continue;
+          if (this.deferred(selection)) deferred++;
+          collect(selection.selectionSet.selections);
         } else {
           const name = selection.name.value;
           const fragment = this.fragments.get(name);
           if (visitedFragments.has(name) || !fragment) continue;
           visitedFragments.add(name);
-          if (this.applies(fragment.typeCondition, objectType)) collect(fragment.selectionSet.selections);
+          if (!this.applies(fragment.typeCondition, objectType)) continue;
+          if (this.deferred(selection)) deferred++;
+          collect(fragment.selectionSet.selections);
         }
       }
     };
     for (const selectionSet of selectionSets) collect(selectionSet.selections);
-    return fields;
+    return { fields, deferred };
+  }
+
+  /** With @defer (its `if` not false): a part of its own. */
+  private deferred(selection: SelectionNode): boolean {
+    const defer = getDirectiveValues(GraphQLDeferDirective, selection, this.variables);
+    return defer !== undefined && defer.if !== false;
+  }
+
+  /** With @stream (its `if` not false): a part per item. */
+  private streamed(field: FieldNode): boolean {
+    const stream = getDirectiveValues(GraphQLStreamDirective, field, this.variables);
+    return stream !== undefined && stream.if !== false;
   }
 
   private included(selection: SelectionNode): boolean {

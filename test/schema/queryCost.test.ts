@@ -263,6 +263,39 @@ describe('depth and aliases', () => {
   });
 });
 
+describe('@defer and @stream: the parts of an answer', () => {
+  const perTag = (spread: string, fragments = 'fragment Content on Tag { digest }') => `{
+    registry { repositories(first: 50) { edges { node { tags(first: 20) { edges { node { name ${spread} } } } } } } }
+  } ${fragments}`;
+
+  it('counts a deferred fragment once per object it is deferred on, times the pages above it', () => {
+    expect(measure(perTag('...Content @defer')).incrementalParts).toBe(1000);
+    expect(measure(perTag('... @defer { digest }', '')).incrementalParts).toBe(1000);
+    expect(measure(perTag('...Content')).incrementalParts).toBe(0);
+  });
+
+  it('counts deferred fragments within deferred fragments, and none whose `if` is false', () => {
+    const nested = 'fragment Content on Tag { digest manifest { digest ...Later @defer } } fragment Later on Manifest { totalSize }';
+    expect(measure(perTag('...Content @defer', nested)).incrementalParts).toBe(2000);
+    expect(measure(perTag('...Content @defer(if: false)')).incrementalParts).toBe(0);
+    const query = `query ($later: Boolean!) { registry { repositories(first: 10) { edges { node { name ... @defer(if: $later) { tagCount } } } } } }`;
+    expect(measure(query, { later: true }).incrementalParts).toBe(10);
+    expect(measure(query, { later: false }).incrementalParts).toBe(0);
+  });
+
+  it('counts a streamed list as a part per item', () => {
+    const streamed = `{ registry { repositories(first: 50) { edges { node { tags(first: 20) { edges @stream(initialCount: 1) { node { name } } } } } } } }`;
+    expect(measure(streamed).incrementalParts).toBe(1000);
+  });
+
+  it('refuses more parts than limits.maxIncrementalParts, before any call, saying how to ask instead', () => {
+    const refused = refusal(perTag('...Content @defer'), {}, { ...defaults, maxIncrementalParts: 999 });
+    expect(refused?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', incrementalParts: 1000, maxIncrementalParts: 999 });
+    expect(refused?.message).toMatch(/Defer larger units/);
+    expect(refusal(perTag('...Content @defer'))).toBeUndefined();
+  });
+});
+
 describe('the operations the project ships', () => {
   it.each([
     ['Dashboard', { repositories: 100, tags: 100 }],
@@ -271,6 +304,7 @@ describe('the operations the project ships', () => {
     ['RepositoryPage', {}],
     ['Registries', {}],
     ['Node', { id: 'x' }],
+    ['TagTable', { repository: 'team/app', first: 200 }],
   ])('%s is within the default limits', (name, variables) => {
     expect(refusal(operation(name), variables)).toBeUndefined();
   });
@@ -279,8 +313,8 @@ describe('the operations the project ships', () => {
 describe('the limits in configuration', () => {
   const registries = [{ name: 'local', url: 'http://127.0.0.1:5000' }];
 
-  it('default to a budget of 100,000 calls, 15 levels and 50 aliases', () => {
-    expect(defaults).toMatchObject({ maxQueryCost: 100_000, maxDepth: 15, maxAliases: 50 });
+  it('default to a budget of 100,000 calls, 15 levels, 50 aliases and 1,000 parts', () => {
+    expect(defaults).toMatchObject({ maxQueryCost: 100_000, maxDepth: 15, maxAliases: 50, maxIncrementalParts: 1000 });
   });
 
   it('refuse values that would refuse everything, naming the key', () => {
