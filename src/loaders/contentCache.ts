@@ -47,6 +47,12 @@ export class ContentCache {
     return hit && 'manifest' in hit ? hit.manifest : undefined;
   }
 
+  /** The manifest if held, not counted as a lookup (metrics, uncachedShare): for a GET that is made anyway. */
+  heldManifest(registry: string, repository: string, digest: string): FetchedManifest | undefined {
+    const held = this.content.get(key('manifest', registry, repository, digest));
+    return held && 'manifest' in held ? held.manifest : undefined;
+  }
+
   setManifest(registry: string, repository: string, manifest: FetchedManifest): void {
     this.content.set(key('manifest', registry, repository, manifest.digest), { manifest });
   }

@@ -197,7 +197,7 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf, shared =
       repository,
       reference,
       (digest) =>
-        (held = readByTag.get(digestCacheKey({ registry, repository, digest })) ?? cache.getManifest(registry, repository, digest)),
+        (held = readByTag.get(digestCacheKey({ registry, repository, digest })) ?? cache.heldManifest(registry, repository, digest)),
     );
     const manifest = fetched === held ? fetched : remember(registry, repository, fetched);
     if (fresh) {

@@ -43,7 +43,7 @@ export interface OperationMeasure {
   cost: number;
   depth: number;
   aliases: number;
-  /** Deferred fragments and streamed items the answer is expected to deliver, each a part of its own. */
+  /** Deferred fragments and streamed items the answer may deliver, each a part of its own, with every page full. */
   incrementalParts: number;
 }
 
@@ -58,8 +58,9 @@ export interface MeasureOptions {
 /**
  * Estimates, before execution and so before any upstream call, the upstream calls an operation
  * will make (kept on the operation for extensions.cost), and refuses it when the estimate
- * exceeds the budget, or when it nests or aliases more than allowed. The budget itself is
- * enforced on the real calls while the operation runs (src/model/operation.ts).
+ * exceeds the budget, when it nests or aliases more than allowed, or when its answer may come
+ * in more @defer/@stream parts than allowed. The budget itself is enforced on the real calls
+ * while the operation runs (src/model/operation.ts).
  */
 export function useQueryCost(limits: QueryLimits, registries: number, sizes: SizeEstimates): Plugin {
   return {
@@ -103,9 +104,9 @@ function limitsRefusal(measure: OperationMeasure | undefined, limits: QueryLimit
   if (measure.incrementalParts > limits.maxIncrementalParts) {
     // graphql-tools' executor waits on every pending part for each part it delivers: work and memory grow with their square.
     return tooCostly(
-      `The query is expected to deliver ${Math.ceil(measure.incrementalParts)} deferred or streamed parts; at most ${limits.maxIncrementalParts} are allowed ` +
+      `The query may deliver ${measure.incrementalParts} deferred or streamed parts; at most ${limits.maxIncrementalParts} are allowed ` +
         '(limits.maxIncrementalParts). Defer larger units (a whole page rather than each of its items), or ask for smaller pages.',
-      { incrementalParts: Math.ceil(measure.incrementalParts), maxIncrementalParts: limits.maxIncrementalParts },
+      { incrementalParts: measure.incrementalParts, maxIncrementalParts: limits.maxIncrementalParts },
     );
   }
   if (measure.cost > limits.maxQueryCost) {
@@ -125,7 +126,7 @@ function tooCostly(message: string, details: Record<string, number>): GraphQLErr
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COSTLY', ...details, http: { status: 400, spec: true } } });
 }
 
-/** Cost, depth and aliases of the selected operation; undefined when there is no such operation or its variables do not coerce. */
+/** Cost, depth, aliases and parts of the selected operation; undefined when there is no such operation or its variables do not coerce. */
 export function measureOperation(schema: GraphQLSchema, document: DocumentNode, options: MeasureOptions): OperationMeasure | undefined {
   const operation = getOperationAST(document, options.operationName);
   if (!operation) return undefined;
@@ -136,8 +137,29 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
   const fragments = fragmentsOf(document);
   const walk = new CostWalk(schema, fragments, variables, options.registries, options.sizes);
   const { cost, depth, parts } = walk.measure([operation.selectionSet], rootType);
+  // Parts are bounded, not expected: counted as if every page were full, since a page's real length only shows while it is sent.
+  const incrementalParts =
+    parts > 0
+      ? new CostWalk(schema, fragments, variables, options.registries, fullPages(options.sizes)).measure([operation.selectionSet], rootType)
+          .parts
+      : 0;
   // Expected costs are fractional (a share of content in the cache); the estimate is whole calls.
-  return { cost: Math.max(0, Math.ceil(cost - 1e-9)), depth, aliases: countAliases(operation, fragments), incrementalParts: parts };
+  return { cost: wholeCount(cost), depth, aliases: countAliases(operation, fragments), incrementalParts: wholeCount(incrementalParts) };
+}
+
+const wholeCount = (expected: number) => Math.max(0, Math.ceil(expected - 1e-9));
+
+/** Sizes with every catalog and tag page as long as asked for. */
+function fullPages(sizes: SizeEstimates): SizeEstimates {
+  return {
+    repositoriesOnPage: (first) => first,
+    tagsOnPage: (first) => first,
+    tagsPerRepository: () => sizes.tagsPerRepository(),
+    entriesPerIndex: () => sizes.entriesPerIndex(),
+    layersPerImage: () => sizes.layersPerImage(),
+    imageShare: () => sizes.imageShare(),
+    uncachedShare: () => sizes.uncachedShare(),
+  };
 }
 
 interface Measure {
@@ -167,14 +189,15 @@ class CostWalk {
     private readonly sizes: SizeEstimates,
   ) {}
 
-  measure(selectionSets: readonly SelectionSetNode[], type: GraphQLCompositeType): Measure {
-    if (!isAbstractType(type)) return this.measureOn(selectionSets, type);
+  /** enclosingItems: how many items the field above multiplies this selection by (a page's length); 1 for a single object. */
+  measure(selectionSets: readonly SelectionSetNode[], type: GraphQLCompositeType, enclosingItems = 1): Measure {
+    if (!isAbstractType(type)) return this.measureOn(selectionSets, type, enclosingItems);
     const shares = typeShares(type.name, this.sizes);
     let cost = 0;
     let depth = 0;
     let parts = 0;
     for (const objectType of this.schema.getPossibleTypes(type)) {
-      const measure = this.measureOn(selectionSets, objectType);
+      const measure = this.measureOn(selectionSets, objectType, enclosingItems);
       cost = shares ? cost + (shares[objectType.name] ?? 0) * measure.cost : Math.max(cost, measure.cost);
       parts = shares ? parts + (shares[objectType.name] ?? 0) * measure.parts : Math.max(parts, measure.parts);
       depth = Math.max(depth, measure.depth);
@@ -182,8 +205,8 @@ class CostWalk {
     return { cost, depth, parts };
   }
 
-  private measureOn(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType): Measure {
-    const key = `${selectionSets.map((set) => this.idOf(set)).join(',')}@${objectType.name}`;
+  private measureOn(selectionSets: readonly SelectionSetNode[], objectType: GraphQLObjectType, enclosingItems: number): Measure {
+    const key = `${selectionSets.map((set) => this.idOf(set)).join(',')}@${objectType.name}#${enclosingItems}`;
     const known = this.measured.get(key);
     if (known) return known;
 
@@ -205,9 +228,17 @@ class CostWalk {
       cost += own.calls ?? 0;
       const childSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       const childType = getNamedType(field.type);
-      if (nodes.some((node) => this.streamed(node))) parts += own.items ?? 1;
+      const initialCount = this.streamedAfter(nodes);
+      // A streamed list of its own length, or a connection's edges, whose length is the page's (counted per item above, so divided by it).
+      if (initialCount !== undefined)
+        parts +=
+          own.items !== undefined
+            ? Math.max(0, own.items - initialCount)
+            : enclosingItems > 0
+              ? Math.max(0, enclosingItems - initialCount) / enclosingItems
+              : 0;
       if (childSets.length > 0 && isCompositeType(childType)) {
-        const child = this.measure(childSets, childType);
+        const child = this.measure(childSets, childType, own.items ?? 1);
         cost += (own.items ?? 1) * child.cost;
         parts += (own.items ?? 1) * child.parts;
         depth = Math.max(depth, 1 + child.depth);
@@ -242,10 +273,12 @@ class CostWalk {
         } else {
           const name = selection.name.value;
           const fragment = this.fragments.get(name);
-          if (visitedFragments.has(name) || !fragment) continue;
-          visitedFragments.add(name);
+          // As the executor collects: a fragment spread again is skipped, unless deferred (each deferred spread is a part).
+          const isDeferred = this.deferred(selection);
+          if (!fragment || (visitedFragments.has(name) && !isDeferred)) continue;
+          if (!isDeferred) visitedFragments.add(name);
           if (!this.applies(fragment.typeCondition, objectType)) continue;
-          if (this.deferred(selection)) deferred++;
+          if (isDeferred) deferred++;
           collect(fragment.selectionSet.selections);
         }
       }
@@ -260,10 +293,13 @@ class CostWalk {
     return defer !== undefined && defer.if !== false;
   }
 
-  /** With @stream (its `if` not false): a part per item. */
-  private streamed(field: FieldNode): boolean {
-    const stream = getDirectiveValues(GraphQLStreamDirective, field, this.variables);
-    return stream !== undefined && stream.if !== false;
+  /** Of a field with @stream (its `if` not false), the items in the first part: each item after them is a part. */
+  private streamedAfter(nodes: readonly FieldNode[]): number | undefined {
+    for (const node of nodes) {
+      const stream = getDirectiveValues(GraphQLStreamDirective, node, this.variables);
+      if (stream !== undefined && stream.if !== false) return typeof stream.initialCount === 'number' ? stream.initialCount : 0;
+    }
+    return undefined;
   }
 
   private included(selection: SelectionNode): boolean {

@@ -283,9 +283,25 @@ describe('@defer and @stream: the parts of an answer', () => {
     expect(measure(query, { later: false }).incrementalParts).toBe(0);
   });
 
-  it('counts a streamed list as a part per item', () => {
-    const streamed = `{ registry { repositories(first: 50) { edges { node { tags(first: 20) { edges @stream(initialCount: 1) { node { name } } } } } } } }`;
-    expect(measure(streamed).incrementalParts).toBe(1000);
+  it('counts each deferred spread of a fragment, as the executor delivers each (a spread again without @defer adds none)', () => {
+    expect(measure(perTag('...Content @defer ...Content @defer')).incrementalParts).toBe(2000);
+    expect(measure(perTag('...Content ...Content @defer')).incrementalParts).toBe(1000);
+    expect(measure(perTag('...Content @defer ...Content')).incrementalParts).toBe(1000);
+  });
+
+  it('counts a streamed list as a part per item after initialCount', () => {
+    const streamed = (initialCount: number) =>
+      `{ registry { repositories(first: 50) { edges { node { tags(first: 20) { edges @stream(initialCount: ${initialCount}) { node { name } } } } } } } }`;
+    expect(measure(streamed(0)).incrementalParts).toBe(1000);
+    expect(measure(streamed(1)).incrementalParts).toBe(950);
+    expect(measure(streamed(20)).incrementalParts).toBe(0);
+  });
+
+  it('bounds parts by the pages asked for, not by the sizes seen: a page is as long as first until it is sent', () => {
+    const small = seen({ repositories: 3, tags: 5 });
+    const query = perTag('...Content @defer').replace('first: 50', 'first: 10').replace('first: 20', 'first: 100');
+    expect(measure(query, {}, 1, small).cost).toBeLessThan(100);
+    expect(measure(query, {}, 1, small).incrementalParts).toBe(1000);
   });
 
   it('refuses more parts than limits.maxIncrementalParts, before any call, saying how to ask instead', () => {

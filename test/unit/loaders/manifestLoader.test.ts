@@ -35,12 +35,13 @@ function heldRegistry() {
   const requests: string[] = [];
   const held = new Map<string, () => void>();
   const client = {
-    manifestGet: async (_repository: string, reference: string) => {
+    // As the registry client does: once the bytes' digest is known, a manifest the caller holds for it is the answer.
+    manifestGet: async (_repository: string, reference: string, known?: (digest: string) => FetchedManifest | undefined) => {
       requests.push(reference);
       await new Promise<void>((release) => held.set(reference, release));
       const manifest = teamApi.manifests.find((candidate) => candidate.digest === reference || candidate.tags.includes(reference));
       if (!manifest) throw new RegistryError({ kind: 'NOT_FOUND', message: `no ${reference}` });
-      return fetched(manifest);
+      return known?.(manifest.digest) ?? fetched(manifest);
     },
   } as unknown as RegistryClient;
 
@@ -110,5 +111,35 @@ describe('manifests by digest while tags are loading', () => {
     await release(list.digest);
     expect((await child).digest).toBe(list.digest);
     expect(requests).toEqual(['gone', list.digest]);
+  });
+});
+
+describe('tags on one manifest', () => {
+  const loadersOn = (client: RegistryClient, cache: ContentCache) =>
+    createLoaders({ clientOf: () => client, cache, observed: new ObservedSizes(), freshnessOf: () => undefined });
+
+  it('share one parsed manifest in a request', async () => {
+    const { client, requests, release } = heldRegistry();
+    const loaders = loadersOn(client, new ContentCache(1024 * 1024));
+    const first = loaders.manifests.load(key('v2'));
+    await release('v2');
+    const second = loaders.manifests.load(key('latest'));
+    await release('latest');
+    expect(requests).toEqual(['v2', 'latest']);
+    expect(await second).toBe(await first);
+  });
+
+  it("share the cache's manifest across requests, and the check counts as no cache lookup", async () => {
+    const { client, requests, release } = heldRegistry();
+    const lookups: string[] = [];
+    const cache = new ContentCache(1024 * 1024, (kind, hit) => lookups.push(`${kind} ${hit}`));
+    const first = loadersOn(client, cache).manifests.load(key('v2'));
+    await release('v2');
+    // A tag not seen before: one GET, whose bytes are those of the manifest the cache holds.
+    const other = loadersOn(client, cache).manifests.load(key('latest'));
+    await release('latest');
+    expect(requests).toEqual(['v2', 'latest']);
+    expect(await other).toBe(await first);
+    expect(lookups).toEqual([]);
   });
 });

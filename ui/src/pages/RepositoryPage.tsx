@@ -191,13 +191,18 @@ function TagRows({
           </td>
           {canWrite && (
             <td className="row-actions">
-              <button type="button" onClick={() => onWrite('untag')} aria-label={`Untag ${tag.name}`}>
+              <button type="button" disabled={contentPending} onClick={() => onWrite('untag')} aria-label={`Untag ${tag.name}`}>
                 Untag
               </button>
-              <button type="button" onClick={() => onWrite('retag')} aria-label={`Retag or copy ${tag.name}`}>
+              <button type="button" disabled={contentPending} onClick={() => onWrite('retag')} aria-label={`Retag or copy ${tag.name}`}>
                 Retag / copy
               </button>
-              <button type="button" onClick={() => onWrite('deleteManifest')} aria-label={`Delete the manifest of ${tag.name}`}>
+              <button
+                type="button"
+                disabled={contentPending}
+                onClick={() => onWrite('deleteManifest')}
+                aria-label={`Delete the manifest of ${tag.name}`}
+              >
                 Delete manifest
               </button>
             </td>
