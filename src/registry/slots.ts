@@ -4,6 +4,8 @@
  * waiting behind slow requests is not the registry's answer time), and a request of a cancelled
  * operation leaves the queue without ever being sent.
  */
+import { whenAborted } from './abortListeners.js';
+
 export class Slots {
   private free: number;
   private readonly waiting: Array<{ grant: () => void }> = [];
@@ -22,15 +24,16 @@ export class Slots {
     await new Promise<void>((resolve, reject) => {
       const entry = {
         grant: () => {
-          signal?.removeEventListener('abort', onAbort);
+          stopListening?.();
           resolve();
         },
       };
-      const onAbort = () => {
-        this.waiting.splice(this.waiting.indexOf(entry), 1);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening =
+        signal &&
+        whenAborted(signal, () => {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          reject(signal.reason);
+        });
       this.waiting.push(entry);
     });
     return this.releaser();

@@ -14,6 +14,7 @@ import { requestScopes } from './auth/scope.js';
 import { systemClock } from './clock.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry.js';
 import { Slots } from './slots.js';
+import { whenAborted } from './abortListeners.js';
 import type { CallContext, Clock, RequestKind, UpstreamRequestEvent } from './types.js';
 
 export interface TransportOptions {
@@ -418,28 +419,22 @@ async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): P
 
 /**
  * The attempt's deadline (headers and body together) joined with the caller's cancellation: one
- * timer and one listener, cleared when the attempt ends. (AbortSignal.timeout and AbortSignal.any
+ * timer and one callback (abortListeners.ts), cleared when the attempt ends. (AbortSignal.timeout and AbortSignal.any
  * cost a timer and a dependent signal each, per request, collected only by the garbage collector.)
  */
 class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setTimeout>;
-  private readonly onCancel: (() => void) | undefined;
+  private readonly stopListening: (() => void) | undefined;
   passed = false;
 
-  constructor(
-    timeoutMs: number,
-    private readonly caller: AbortSignal | undefined,
-  ) {
+  constructor(timeoutMs: number, caller: AbortSignal | undefined) {
     this.timer = setTimeout(() => {
       this.passed = true;
       this.controller.abort(new DOMException('the attempt took longer than its deadline', 'TimeoutError'));
     }, timeoutMs);
     if (caller?.aborted) this.controller.abort(caller.reason);
-    else if (caller) {
-      this.onCancel = () => this.controller.abort(caller.reason);
-      caller.addEventListener('abort', this.onCancel, { once: true });
-    }
+    else if (caller) this.stopListening = whenAborted(caller, () => this.controller.abort(caller.reason));
   }
 
   get signal(): AbortSignal {
@@ -448,7 +443,7 @@ class Deadline {
 
   clear(): void {
     clearTimeout(this.timer);
-    if (this.onCancel) this.caller?.removeEventListener('abort', this.onCancel);
+    this.stopListening?.();
   }
 }
 
