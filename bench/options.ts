@@ -58,7 +58,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   tags: 20,
   latencyMs: 20,
   concurrency: 16,
-  runs: 7,
+  runs: 11,
   sequentialRuns: 3,
   catalogRepositories: 10_000,
   output: 'BENCHMARKS.md',

@@ -229,14 +229,17 @@ export function renderReport(results: BenchResults): string {
     '## Where the CPU goes',
     '',
     `Everything runs on these ${machine.cores} cores: the registry, the proxy (in the benchmark's own process) and the client or gateway. ` +
-      'CPU time used while each query ran (medians); "cores busy" is their sum over wall time x cores.',
+      'CPU time used while each query ran (medians); "cores busy" is their sum over wall time x cores. ' +
+      "The range is the client's or gateway's own CPU over the runs: the same work varies this much on these shared virtual cores, " +
+      'so ratios of CPU time move by tenths from one bench to the next.',
     '',
   );
   table(
-    ['query', 'client or gateway', 'proxy', 'registry', 'cores busy'],
+    ['query', 'client or gateway', 'its range', 'proxy', 'registry', 'cores busy'],
     phases.map(([name, samples]) => [
       name,
       seconds(cpuMedian(samples, 'client')),
+      `${seconds(Math.min(...samples.map((sample) => sample.cpu.client)))} to ${seconds(Math.max(...samples.map((sample) => sample.cpu.client)))}`,
       seconds(cpuMedian(samples, 'proxy')),
       seconds(cpuMedian(samples, 'registry')),
       `${Math.round(busy(samples) * 100)}%`,

@@ -23,7 +23,7 @@ import { summariseProfile } from './profile.js';
 import { findRegistryPid, processCpuMsOf } from './registryCpu.js';
 import { commandFor, parseOptions, UsageRequested, type BenchOptions } from './options.js';
 import { renderReport, type BenchResults, type FaultScenario, type Measured, type QueryCost, type Sample } from './report.js';
-import { processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
+import { gatewayNodeOptions, processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 /** The stalling registry's attempt deadline: what a dashboard waits for a manifest that never comes. */
@@ -134,9 +134,11 @@ async function runBenchmark(
   };
   const workers = compileWorkers(log);
   onCleanup(() => rm(workers, { recursive: true, force: true }));
-  const gatewayWorker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), {
-    BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig),
-  });
+  const gatewayWorker = await startWorker(
+    join(workers, 'bench', 'gatewayWorker.js'),
+    { BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig) },
+    gatewayNodeOptions(),
+  );
   onCleanup(() => gatewayWorker.stop());
   // Idle: after a moment with nothing to do, as a gateway waiting for its first query is.
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -341,7 +343,11 @@ async function replicaScenario(
   };
   const replicas = await Promise.all(
     ['a', 'b'].map(async () => {
-      const worker = await startWorker(join(workers, 'bench', 'gatewayWorker.js'), { BENCH_GATEWAY_CONFIG: JSON.stringify(config) });
+      const worker = await startWorker(
+        join(workers, 'bench', 'gatewayWorker.js'),
+        { BENCH_GATEWAY_CONFIG: JSON.stringify(config) },
+        gatewayNodeOptions(),
+      );
       onCleanup(() => worker.stop());
       const http = new GatewayHttp(worker.ready as string);
       onCleanup(() => http.close());

@@ -49,8 +49,9 @@ describe('Dockerfile', () => {
   const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
 
   it('runs what npm start runs, built by npm run build, as the unprivileged user', () => {
-    const [, environment, start] = /^(?:(\w+=\S+) )?node (\S+)$/.exec(packageJson.scripts.start!)!;
-    expect(dockerfile).toContain(`CMD ["node", "${start}"]`);
+    const [, environment, nodeOptions, start] = /^(?:(\w+=\S+) )?node ((?:--\S+ )*)(\S+)$/.exec(packageJson.scripts.start!)!;
+    const command = ['node', ...nodeOptions!.split(' ').filter(Boolean), start!];
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(command).replaceAll(',', ', ')}`);
     if (environment) expect(dockerfile).toMatch(new RegExp(`ENV .*${environment}`));
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
