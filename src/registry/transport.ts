@@ -304,7 +304,7 @@ export class Transport implements RequestSender {
     } finally {
       deadline.clear();
       release();
-      this.onRequest?.(requestEvent(this.registry, request, url.href, status, performance.now() - started));
+      this.onRequest?.(new RequestEvent(this.registry, request, url.href, status, performance.now() - started));
     }
   }
 
@@ -447,17 +447,36 @@ class Deadline {
   }
 }
 
-/** What onRequest reports; the redacted path is worked out only when read (most events are only counted). */
-function requestEvent(registry: string, request: TransportRequest, href: string, status: number, durationMs: number): UpstreamRequestEvent {
-  let path: string | undefined;
-  return {
-    registry,
-    kind: request.kind,
-    method: request.method,
-    get path() {
-      return (path ??= redactPath(href));
-    },
-    status,
-    durationMs,
-  };
+/**
+ * What onRequest reports. The redacted path is worked out only when read (most events are only
+ * counted); a class rather than an object literal with a getter, which would cost a closure and
+ * an accessor per request.
+ */
+class RequestEvent implements UpstreamRequestEvent {
+  readonly kind: RequestKind;
+  readonly method: string;
+  readonly #href: string;
+  #path: string | undefined;
+
+  constructor(
+    readonly registry: string,
+    request: TransportRequest,
+    href: string,
+    readonly status: number,
+    readonly durationMs: number,
+  ) {
+    this.kind = request.kind;
+    this.method = request.method;
+    this.#href = href;
+  }
+
+  get path(): string {
+    return (this.#path ??= redactPath(this.#href));
+  }
+
+  /** As logged: the redacted path with the rest (a getter on the prototype is not serialised by itself). */
+  toJSON(): UpstreamRequestEvent {
+    const { registry, kind, method, path, status, durationMs } = this;
+    return { registry, kind, method, path, status, durationMs };
+  }
 }

@@ -102,7 +102,7 @@ describe('x-request-id and the log', () => {
       });
       expect(down.lines.find((line) => line.msg === 'upstream request failed')).toMatchObject({
         level: 40,
-        upstream: { registry: 'down', kind: 'catalog', status: 0 },
+        upstream: { registry: 'down', kind: 'catalog', method: 'GET', path: expect.stringMatching(/^\/v2\/_catalog\b/), status: 0 },
       });
     } finally {
       await down.app.close();
