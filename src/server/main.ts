@@ -4,6 +4,7 @@ import pino from 'pino';
 import { USAGE, parseCommandLine } from '../config/commandLine.js';
 import { ConfigError, loadConfig, type GatewayConfig } from '../config/index.js';
 import { createRegistryClient } from '../registries.js';
+import { heapLimitProblem } from './heapLimit.js';
 import { startServer } from './listen.js';
 
 const STARTUP_PROBE_INTERVAL_MS = 5_000;
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = pino({ level: config.logLevel, base: { service: 'regql' } });
+  const heapProblem = heapLimitProblem(config.cache.maxBytes);
+  if (heapProblem) logger.warn(heapProblem);
   const server = await startServer({ config, logger });
   logger.info({ registries: config.registries.map(({ name, url }) => ({ name, url })) }, `regql serving GraphQL at ${server.url}/graphql`);
   void reportDefaultRegistry(config, logger);
