@@ -1,4 +1,5 @@
 /** Benchmark sizes, from flags (`--tags 50`) or the environment (`BENCH_TAGS=50`); flags win. */
+import { readFileSync } from 'node:fs';
 
 export interface BenchOptions {
   /** Repositories of the dashboard registry, each a copy of one of the demo repositories. */
@@ -17,6 +18,8 @@ export interface BenchOptions {
   catalogRepositories: number;
   /** Where the report goes; "-" only prints it. */
   output: string;
+  /** Node options of the gateway's process, space-separated; by default those `npm start` gives it. */
+  gatewayNodeOptions: string;
 }
 
 interface OptionSpec {
@@ -51,7 +54,22 @@ const SPECS: Record<keyof BenchOptions, OptionSpec> = {
     parse: integer(0),
   },
   output: { flag: '--output', env: 'BENCH_OUTPUT', description: 'report file ("-": print only)', parse: (value) => value },
+  gatewayNodeOptions: {
+    flag: '--gateway-node-options',
+    env: 'BENCH_GATEWAY_NODE_OPTIONS',
+    description: "node options of the gateway's process",
+    parse: (value) => value,
+  },
 };
+
+/** The node options `npm start` (package.json) runs the gateway with: by default the bench measures the gateway as it is deployed. */
+function npmStartNodeOptions(): string {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return scripts.start
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'))
+    .join(' ');
+}
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   repositories: 50,
@@ -62,6 +80,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   sequentialRuns: 3,
   catalogRepositories: 10_000,
   output: 'BENCHMARKS.md',
+  gatewayNodeOptions: npmStartNodeOptions(),
 };
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -97,7 +116,7 @@ export class UsageRequested extends Error {}
 function usage(): string {
   const lines = Object.entries(SPECS).map(
     ([key, spec]) =>
-      `  ${`${spec.flag} N`.padEnd(28)}${spec.description} (${spec.env}; default ${DEFAULT_OPTIONS[key as keyof BenchOptions]})`,
+      `  ${`${spec.flag} ${typeof DEFAULT_OPTIONS[key as keyof BenchOptions] === 'number' ? 'N' : 'VALUE'}`.padEnd(34)}${spec.description} (${spec.env}; default ${DEFAULT_OPTIONS[key as keyof BenchOptions]})`,
   );
   return `usage: npm run bench -- [options]\n${lines.join('\n')}`;
 }
@@ -105,6 +124,6 @@ function usage(): string {
 /** The command that reproduces a run with these options. */
 export function commandFor(options: BenchOptions): string {
   const changed = (Object.keys(SPECS) as Array<keyof BenchOptions>).filter((key) => options[key] !== DEFAULT_OPTIONS[key]);
-  const flags = changed.map((key) => `${SPECS[key].flag} ${options[key]}`);
+  const flags = changed.map((key) => `${SPECS[key].flag} ${/\s/.test(String(options[key])) ? JSON.stringify(options[key]) : options[key]}`);
   return flags.length === 0 ? 'npm run bench' : `npm run bench -- ${flags.join(' ')}`;
 }

@@ -191,7 +191,7 @@ export function renderReport(results: BenchResults): string {
     `- **Latency**: a proxy of the benchmark's own (bench/latencyProxy.ts) sits between every client and the registry and holds each request ${options.latencyMs} ms before forwarding it, ` +
       'as a remote registry costs a round trip per call; it counts requests by kind and the most in flight at once.',
     `- **Query**: [\`schema/operations/Dashboard.graphql\`](schema/operations/Dashboard.graphql) with \`repositories: ${options.repositories}, tags: ${options.tags}\`, ` +
-      'POSTed to the gateway running in its own process (default configuration but `concurrency`), timed until the answer is read and parsed.',
+      `POSTed to the gateway running in its own process (default configuration but \`concurrency\`; node options: ${options.gatewayNodeOptions ? `\`${options.gatewayNodeOptions}\`` : 'none'}), timed until the answer is read and parsed.`,
     `- **Direct clients** (bench/directClients.ts, each in its own process, on the project's registry client): the same data (each run's answers are compared: ` +
       'same digests, media types, sizes, total sizes, platforms and dates for every tag). The **sequential** one makes one call at a time, like a simple script. ' +
       `The **parallel** one makes the minimal set of calls (digest de-duplication; an index's children are fetched once the repository's tags are known) with up to ${options.concurrency} in flight, ` +

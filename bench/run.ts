@@ -23,7 +23,7 @@ import { summariseProfile } from './profile.js';
 import { findRegistryPid, processCpuMsOf } from './registryCpu.js';
 import { commandFor, parseOptions, UsageRequested, type BenchOptions } from './options.js';
 import { renderReport, type BenchResults, type FaultScenario, type Measured, type QueryCost, type Sample } from './report.js';
-import { gatewayNodeOptions, processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
+import { processCpuMs, startWorker, type Worker, type WorkerStats } from './worker.js';
 
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 /** The stalling registry's attempt deadline: what a dashboard waits for a manifest that never comes. */
@@ -137,7 +137,7 @@ async function runBenchmark(
   const gatewayWorker = await startWorker(
     join(workers, 'bench', 'gatewayWorker.js'),
     { BENCH_GATEWAY_CONFIG: JSON.stringify(gatewayConfig) },
-    gatewayNodeOptions(),
+    options.gatewayNodeOptions.split(' ').filter(Boolean),
   );
   onCleanup(() => gatewayWorker.stop());
   // Idle: after a moment with nothing to do, as a gateway waiting for its first query is.
@@ -346,7 +346,7 @@ async function replicaScenario(
       const worker = await startWorker(
         join(workers, 'bench', 'gatewayWorker.js'),
         { BENCH_GATEWAY_CONFIG: JSON.stringify(config) },
-        gatewayNodeOptions(),
+        options.gatewayNodeOptions.split(' ').filter(Boolean),
       );
       onCleanup(() => worker.stop());
       const http = new GatewayHttp(worker.ready as string);

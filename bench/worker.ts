@@ -30,12 +30,6 @@ interface Reply {
   error?: string;
 }
 
-/** The node options `npm start` (package.json) runs the gateway with: the benchmark measures the gateway as it is deployed. */
-export function gatewayNodeOptions(): string[] {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
-
 /** A compiled worker module (see tsconfig.workers.json), run by node alone. */
 export async function startWorker(modulePath: string, env: Record<string, string> = {}, nodeOptions: string[] = []): Promise<Worker> {
   const child: ChildProcess = fork(modulePath, [], {
