@@ -8,7 +8,9 @@ import { whenAborted } from './abortListeners.js';
 
 export class Slots {
   private free: number;
-  private readonly waiting: Array<{ grant: () => void }> = [];
+  /** Cancelled entries stay until their turn (removing each from the middle would make cancelling a long queue quadratic). */
+  private readonly waiting: Array<{ grant: () => void; cancelled: boolean }> = [];
+  private cancelledWaiting = 0;
 
   constructor(private readonly size: number) {
     this.free = size;
@@ -23,6 +25,7 @@ export class Slots {
     }
     await new Promise<void>((resolve, reject) => {
       const entry = {
+        cancelled: false,
         grant: () => {
           stopListening?.();
           resolve();
@@ -31,7 +34,8 @@ export class Slots {
       const stopListening =
         signal &&
         whenAborted(signal, () => {
-          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          entry.cancelled = true;
+          this.cancelledWaiting++;
           reject(signal.reason);
         });
       this.waiting.push(entry);
@@ -46,7 +50,7 @@ export class Slots {
 
   /** Requests waiting for a slot. */
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.cancelledWaiting;
   }
 
   private releaser(): () => void {
@@ -54,7 +58,11 @@ export class Slots {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
+      let next = this.waiting.shift();
+      while (next?.cancelled) {
+        this.cancelledWaiting--;
+        next = this.waiting.shift();
+      }
       if (next) next.grant();
       else this.free++;
     };

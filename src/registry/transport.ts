@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, Pool, type Dispatcher } from 'undici';
+import { whenAborted } from './abortListeners.js';
 import { RegistryError, describeRequest, redactPath, rephrased } from './errors.js';
 import { responseError } from './responses.js';
 import { Authenticator, type Authorization } from './auth/authenticator.js';
@@ -14,7 +15,6 @@ import { requestScopes } from './auth/scope.js';
 import { systemClock } from './clock.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry.js';
 import { Slots } from './slots.js';
-import { whenAborted } from './abortListeners.js';
 import type { CallContext, Clock, RequestKind, UpstreamRequestEvent } from './types.js';
 
 export interface TransportOptions {
@@ -419,8 +419,9 @@ async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): P
 
 /**
  * The attempt's deadline (headers and body together) joined with the caller's cancellation: one
- * timer and one callback (abortListeners.ts), cleared when the attempt ends. (AbortSignal.timeout and AbortSignal.any
- * cost a timer and a dependent signal each, per request, collected only by the garbage collector.)
+ * timer and one callback (abortListeners.ts), cleared when the attempt ends. (AbortSignal.timeout
+ * and AbortSignal.any cost a timer and a dependent signal each, per request, collected only by
+ * the garbage collector.)
  */
 class Deadline {
   private readonly controller = new AbortController();

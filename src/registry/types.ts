@@ -100,7 +100,10 @@ export interface CatalogPage {
 /** What kind of registry resource an upstream request touched; used for counting and metrics. */
 export type RequestKind = 'ping' | 'catalog' | 'tags' | 'manifest' | 'referrers' | 'blob' | 'upload' | 'token';
 
-/** Reported once per upstream HTTP request, after its response (or failure). */
+/**
+ * Reported once per upstream HTTP request, after its response (or failure). Read its properties:
+ * `path` may be a getter (worked out when read), which a spread or a clone would drop.
+ */
 export interface UpstreamRequestEvent {
   registry: string;
   kind: RequestKind;

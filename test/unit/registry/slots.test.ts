@@ -1,6 +1,5 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { whenAborted } from '../../../src/registry/abortListeners.js';
 import { Slots } from '../../../src/registry/slots.js';
 
 describe('Slots', () => {
@@ -37,31 +36,22 @@ describe('Slots', () => {
     expect(order).toEqual([1, 2, 3]);
     expect(slots.inUse).toBe(0);
   });
-});
 
-describe('whenAborted', () => {
-  it('calls each registration once when the signal aborts, except those taken back', () => {
-    const controller = new AbortController();
-    const calls: string[] = [];
-    const record = (name: string) => () => calls.push(name);
-    whenAborted(controller.signal, record('a'));
-    const stopB = whenAborted(controller.signal, record('b'));
-    const same = record('twice');
-    whenAborted(controller.signal, same);
-    whenAborted(controller.signal, same);
-    stopB();
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
-    controller.abort();
-    controller.abort();
-    expect(calls.sort()).toEqual(['a', 'twice', 'twice']);
-  });
-
-  it('listens again on a signal after its earlier registrations were all taken back', () => {
-    const controller = new AbortController();
-    whenAborted(controller.signal, () => {})();
-    let called = 0;
-    whenAborted(controller.signal, () => called++);
-    controller.abort();
-    expect(called).toBe(1);
+  it('gives a freed slot to the next waiter still waiting, past the cancelled ones', async () => {
+    const slots = new Slots(1);
+    const running = await slots.acquire();
+    const cancelled = new AbortController();
+    const other = new AbortController();
+    const gone = [slots.acquire(cancelled.signal), slots.acquire(cancelled.signal)];
+    const waiting = slots.acquire(other.signal);
+    cancelled.abort(new Error('cancelled'));
+    await Promise.allSettled(gone);
+    expect(slots.queued).toBe(1);
+    running();
+    const granted = await waiting;
+    expect(slots.inUse).toBe(1);
+    expect(slots.queued).toBe(0);
+    granted();
+    expect(slots.inUse).toBe(0);
   });
 });
