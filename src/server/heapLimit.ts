@@ -10,7 +10,11 @@ import { getHeapStatistics } from 'node:v8';
 /** The share of the heap limit the cache's bytes may be configured to, before a warning. */
 const CACHE_SHARE_OF_HEAP = 1 / 4;
 
-/** Why the heap limit is too small for the configured cache, or undefined when it is not. */
+/**
+ * Why the heap limit is too small for the configured cache, or undefined when it is not. The
+ * limit is V8's heap_size_limit, which counts the young generation too (three times
+ * --max-semi-space-size): against a small old-generation cap the quarter is a lenient bound.
+ */
 export function heapLimitProblem(cacheMaxBytes: number, heapLimitBytes = getHeapStatistics().heap_size_limit): string | undefined {
   if (cacheMaxBytes <= heapLimitBytes * CACHE_SHARE_OF_HEAP) return undefined;
   const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;

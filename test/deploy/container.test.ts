@@ -51,7 +51,7 @@ describe('Dockerfile', () => {
   it('runs what npm start runs, built by npm run build, as the unprivileged user', () => {
     const [, environment, nodeOptions, start] = /^(?:(\w+=\S+) )?node ((?:--\S+ )*)(\S+)$/.exec(packageJson.scripts.start!)!;
     const command = ['node', ...nodeOptions!.split(' ').filter(Boolean), start!];
-    expect(dockerfile).toContain(`CMD ${JSON.stringify(command).replaceAll(',', ', ')}`);
+    expect(dockerfile).toContain(`CMD [${command.map((word) => JSON.stringify(word)).join(', ')}]`);
     if (environment) expect(dockerfile).toMatch(new RegExp(`ENV .*${environment}`));
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
