@@ -124,6 +124,7 @@ function usage(): string {
 /** The command that reproduces a run with these options. */
 export function commandFor(options: BenchOptions): string {
   const changed = (Object.keys(SPECS) as Array<keyof BenchOptions>).filter((key) => options[key] !== DEFAULT_OPTIONS[key]);
-  const flags = changed.map((key) => `${SPECS[key].flag} ${/\s/.test(String(options[key])) ? JSON.stringify(options[key]) : options[key]}`);
+  const shellWord = (value: string) => (value === '' || /\s/.test(value) ? JSON.stringify(value) : value);
+  const flags = changed.map((key) => `${SPECS[key].flag} ${shellWord(String(options[key]))}`);
   return flags.length === 0 ? 'npm run bench' : `npm run bench -- ${flags.join(' ')}`;
 }

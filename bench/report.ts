@@ -192,7 +192,7 @@ export function renderReport(results: BenchResults): string {
       'as a remote registry costs a round trip per call; it counts requests by kind and the most in flight at once.',
     `- **Query**: [\`schema/operations/Dashboard.graphql\`](schema/operations/Dashboard.graphql) with \`repositories: ${options.repositories}, tags: ${options.tags}\`, ` +
       `POSTed to the gateway running in its own process (default configuration but \`concurrency\`; node options: ${options.gatewayNodeOptions ? `\`${options.gatewayNodeOptions}\`` : 'none'}), timed until the answer is read and parsed.`,
-    `- **Direct clients** (bench/directClients.ts, each in its own process, on the project's registry client): the same data (each run's answers are compared: ` +
+    `- **Direct clients** (bench/directClients.ts, each in its own process with node's default options, on the project's registry client): the same data (each run's answers are compared: ` +
       'same digests, media types, sizes, total sizes, platforms and dates for every tag). The **sequential** one makes one call at a time, like a simple script. ' +
       `The **parallel** one makes the minimal set of calls (digest de-duplication; an index's children are fetched once the repository's tags are known) with up to ${options.concurrency} in flight, ` +
       `the gateway's limit (\`concurrency: ${options.concurrency}\`).`,
@@ -400,7 +400,7 @@ export function renderReport(results: BenchResults): string {
       memoryRow('gateway, after the warm-up (one cold and one warm query)', memory.gatewayAfterWarmUp),
       memoryRow(`gateway, after the ${options.runs * 4} timed queries`, memory.gatewayAfterDashboard),
       memoryRow('gateway, idle for 10 s after them', memory.gatewayIdleAfterDashboard),
-      memoryRow('gateway, at the end (catalog pages too)', memory.gatewayAtEnd),
+      memoryRow('gateway, at the end (catalog pages, the refused query, the dashboards with @defer)', memory.gatewayAtEnd),
       memoryRow('parallel direct client', memory.parallel),
       memoryRow('sequential direct client', memory.sequential),
     ],
