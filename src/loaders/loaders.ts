@@ -211,15 +211,16 @@ export function createLoaders({ clientOf, cache, observed, freshnessOf, shared =
   /**
    * A digest is often also what a tag of the same repository points at (an index's child that is
    * tagged too). When loads by tag of the repository are in flight, one of them may be bringing
-   * this very manifest: waiting for them and looking again costs one round trip at most, and
-   * spares fetching the same manifest twice.
+   * this very manifest: looking again as each of them settles answers as soon as the one that
+   * brings it is in, costs one round trip at most when none does, and spares fetching the same
+   * manifest twice.
    */
   async function loadByDigest({ registry, repository, reference: digest }: ManifestKey): Promise<FetchedManifest> {
     const key = { registry, repository, digest };
     const known = () => readByTag.get(digestCacheKey(key)) ?? cache.getManifest(registry, repository, digest);
     const pending = known() === undefined ? tagLoadsInFlight.get(repositoryCacheKey(key)) : undefined;
-    if (pending && pending.size > 0) await Promise.allSettled(pending);
-    return known() ?? fetchByDigest(key);
+    const broughtByTag = pending && pending.size > 0 ? await firstFound([...pending], known) : undefined;
+    return broughtByTag ?? known() ?? fetchByDigest(key);
   }
 
   /** From the process's cache, else the replicas' (checked against the digest), else one verified GET. */
@@ -286,6 +287,19 @@ function loaderOf<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => s
   return new DataLoader<K, V, string>(async ([key]) => [await load(key!).catch(settle)], {
     batch: false,
     ...(cacheKeyFn && { cacheKeyFn }),
+  });
+}
+
+/** What find returns once one of the loads has settled and it finds something; undefined once all have settled without. */
+function firstFound<T>(loads: readonly Promise<unknown>[], find: () => T | undefined): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    let unsettled = loads.length;
+    const look = () => {
+      unsettled--;
+      const found = find();
+      if (found !== undefined || unsettled === 0) resolve(found);
+    };
+    for (const load of loads) load.then(look, look);
   });
 }
 

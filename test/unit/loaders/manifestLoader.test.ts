@@ -77,6 +77,33 @@ describe('manifests by digest while tags are loading', () => {
     expect(requests).toEqual(['multi', 'v2']);
   });
 
+  it('answer as soon as the tag that brings the manifest is in, not after the slowest tag of the repository', async () => {
+    const { client, requests, release } = heldRegistry();
+    const loaders = createLoaders({
+      clientOf: () => client,
+      cache: new ContentCache(1024 * 1024),
+      observed: new ObservedSizes(),
+      freshnessOf: () => undefined,
+    });
+    const slowLoad = loaders.manifests.load(key('v1'));
+    const v2Load = loaders.manifests.load(key('v2'));
+    const child = loaders.manifests.load(key(v2.digest));
+    await release('v2');
+    const outcome = await Promise.race([
+      child.then(() => 'answered'),
+      (async () => {
+        for (let tick = 0; tick < 20; tick++) await new Promise((resolve) => setImmediate(resolve));
+        return 'still waiting';
+      })(),
+    ]);
+    // v1 is still held: an index's child that is v2's manifest does not wait for it.
+    expect(outcome).toBe('answered');
+    expect(await child).toBe(await v2Load);
+    await release('v1');
+    await slowLoad;
+    expect(requests).toEqual(['v1', 'v2']);
+  });
+
   it('fetch by digest what no tag brought, once the tags are in', async () => {
     const { client, requests, release } = heldRegistry();
     const loaders = createLoaders({
