@@ -55,15 +55,13 @@ function heldRegistry() {
 
 const key = (reference: string) => ({ registry: 'local', repository: 'team/api', reference });
 
+const loadersOn = (client: RegistryClient, cache: ContentCache) =>
+  createLoaders({ clientOf: () => client, cache, observed: new ObservedSizes(), freshnessOf: () => undefined });
+
 describe('manifests by digest while tags are loading', () => {
   it('wait for the tag that brings the same manifest instead of fetching it again', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders({
-      clientOf: () => client,
-      cache: new ContentCache(1024 * 1024),
-      observed: new ObservedSizes(),
-      freshnessOf: () => undefined,
-    });
+    const loaders = loadersOn(client, new ContentCache(1024 * 1024));
     const listLoad = loaders.manifests.load(key('multi'));
     const v2Load = loaders.manifests.load(key('v2'));
     await release('multi');
@@ -79,12 +77,7 @@ describe('manifests by digest while tags are loading', () => {
 
   it('answer as soon as the tag that brings the manifest is in, not after the slowest tag of the repository', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders({
-      clientOf: () => client,
-      cache: new ContentCache(1024 * 1024),
-      observed: new ObservedSizes(),
-      freshnessOf: () => undefined,
-    });
+    const loaders = loadersOn(client, new ContentCache(1024 * 1024));
     const slowLoad = loaders.manifests.load(key('v1'));
     const v2Load = loaders.manifests.load(key('v2'));
     const child = loaders.manifests.load(key(v2.digest));
@@ -106,12 +99,7 @@ describe('manifests by digest while tags are loading', () => {
 
   it('fetch by digest what no tag brought, once the tags are in', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders({
-      clientOf: () => client,
-      cache: new ContentCache(1024 * 1024),
-      observed: new ObservedSizes(),
-      freshnessOf: () => undefined,
-    });
+    const loaders = loadersOn(client, new ContentCache(1024 * 1024));
     const v2Load = loaders.manifests.load(key('v2'));
     const child = loaders.manifests.load(key(arm64.digest));
     await new Promise((resolve) => setImmediate(resolve));
@@ -125,12 +113,7 @@ describe('manifests by digest while tags are loading', () => {
 
   it('go ahead when the tag they waited for fails', async () => {
     const { client, requests, release } = heldRegistry();
-    const loaders = createLoaders({
-      clientOf: () => client,
-      cache: new ContentCache(1024 * 1024),
-      observed: new ObservedSizes(),
-      freshnessOf: () => undefined,
-    });
+    const loaders = loadersOn(client, new ContentCache(1024 * 1024));
     const gone = loaders.manifests.load(key('gone'));
     const child = loaders.manifests.load(key(list.digest));
     await release('gone');
@@ -142,9 +125,6 @@ describe('manifests by digest while tags are loading', () => {
 });
 
 describe('tags on one manifest', () => {
-  const loadersOn = (client: RegistryClient, cache: ContentCache) =>
-    createLoaders({ clientOf: () => client, cache, observed: new ObservedSizes(), freshnessOf: () => undefined });
-
   it('share one parsed manifest in a request', async () => {
     const { client, requests, release } = heldRegistry();
     const loaders = loadersOn(client, new ContentCache(1024 * 1024));
