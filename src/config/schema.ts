@@ -142,6 +142,11 @@ export const configSchema = z
           .int()
           .min(1024)
           .default(1 * MiB),
+        /**
+         * Least time between two parts of an answer to @defer and @stream (multipart/mixed or
+         * SSE): a part carries what completed since the one before. 0: each part as soon as known.
+         */
+        incrementalPartIntervalMs: z.int().min(0).max(10_000).default(50),
         /** Web pages of other origins that may call the gateway from a browser; none by default. */
         cors: z
           .object({

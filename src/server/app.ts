@@ -19,6 +19,7 @@ import { useArgumentGrammar } from './argumentGrammar.js';
 import { useAuditLog } from './audit.js';
 import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
+import { useIncrementalPacing } from './incrementalPacing.js';
 import { useHttpCaching } from './httpCache.js';
 import { useStreamingMultipart } from './multipart.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
@@ -175,6 +176,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
       ...(config.server.ui.enabled ? [useBrowserUi(config.server.ui.directory ?? defaultUiDirectory())] : []),
       useSseSingleConnectionRefusal('/graphql'),
       useDeferStream(),
+      useIncrementalPacing(config.server.incrementalPartIntervalMs),
       useNotifications({ registries: config.registries, receiver, logger, metrics }),
       useMutationCsrfPrevention(),
       useArgumentGrammar(),

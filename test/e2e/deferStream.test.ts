@@ -15,6 +15,8 @@ const slowDigest = (findSampleManifest(app, '2.0.0')!.document as { manifests: A
 
 let proxy: FaultProxy;
 let gateway: TestGateway;
+/** Parts at most one per 3 s: longer than the slow manifest takes. */
+let pacedGateway: TestGateway;
 /** Whether the proxy has let the slow manifest's answer through yet. */
 let slowAnswered = false;
 
@@ -25,16 +27,18 @@ beforeAll(async () => {
     if (path.endsWith(`/manifests/${slowDigest}`)) slowAnswered = true;
   };
   gateway = createTestGateway({ registryUrl: proxy.url });
+  pacedGateway = createTestGateway({ registryUrl: proxy.url, config: { server: { incrementalPartIntervalMs: 3000 } } });
 });
 afterAll(async () => {
   await gateway?.close();
+  await pacedGateway?.close();
   await proxy?.stop();
 });
 
 /** The parts of a multipart/mixed answer, each with whether the slow manifest had been answered when it arrived. */
-async function parts(query: string): Promise<Array<{ afterSlow: boolean; body: any }>> {
+async function parts(query: string, from = gateway): Promise<Array<{ afterSlow: boolean; body: any }>> {
   slowAnswered = false;
-  const response = await gateway.app.yoga.fetch('http://127.0.0.1/graphql', {
+  const response = await from.app.yoga.fetch('http://127.0.0.1/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
     body: JSON.stringify({ query }),
@@ -65,6 +69,18 @@ it('the tags go out at once; the deferred sizes follow, the slow one last', asyn
   expect(sizes.length).toBe(first!.body.data.repository.tags.edges.length);
   expect(rest.at(-1)!.afterSlow).toBe(true);
   expect(rest.at(-1)!.body.hasNext).toBe(false);
+});
+
+it('a part carries every fragment completed since the one before, parts at most one per server.incrementalPartIntervalMs', async () => {
+  const query = `{ repository(name: "team/app") { tags(first: 10) { edges { node { name manifest { digest ... @defer { totalSize } } } } } } }`;
+  const [first, ...rest] = await parts(query, pacedGateway);
+  expect(first!.afterSlow).toBe(false);
+  // Asked for 3 s after the first, the second part has them all, the slow one included.
+  expect(rest).toHaveLength(1);
+  expect(rest[0]!.body.hasNext).toBe(false);
+  expect(rest[0]!.body.incremental.map(({ data }: any) => typeof data.totalSize)).toEqual(
+    first!.body.data.repository.tags.edges.map(() => 'number'),
+  );
 });
 
 it('@stream sends the tags one by one after the first', async () => {

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       maxRequestBytes: 1024 * 1024,
+      incrementalPartIntervalMs: 50,
       cors: { origins: [], credentials: false },
       metrics: { enabled: true },
       persistedQueries: { mode: 'automatic', documents: new Map(), maxStoredBytes: 16 * 1024 * 1024 },
