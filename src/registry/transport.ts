@@ -151,8 +151,9 @@ export class Transport implements RequestSender {
   async send(request: TransportRequest, context: CallContext = {}): Promise<TransportResponse> {
     const url = new URL(request.target, this.origin);
     // Only the registry's own URLs authenticate; storage URLs it hands out carry their own signature.
-    const scopes = url.origin === this.origin ? requestScopes(request.method, url) : [];
-    let authorization = url.origin === this.origin ? await this.authenticator.authorize(scopes, context) : undefined;
+    const ownOrigin = url.origin === this.origin;
+    const scopes = ownOrigin ? requestScopes(request.method, url) : [];
+    let authorization = ownOrigin ? await this.authenticator.authorize(scopes, context) : undefined;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.withRetries(request, context, () => this.follow(request, url, authorization, context));
       if (!('challenged' in outcome)) return outcome;
@@ -257,13 +258,15 @@ export class Transport implements RequestSender {
       throw context.signal?.aborted ? cancellation(context.signal) : error;
     });
     const started = performance.now();
-    const ownOrigin = url.origin === this.origin;
+    // URL computes its origin anew on each read.
+    const origin = url.origin;
+    const ownOrigin = origin === this.origin;
     const deadline = new Deadline(this.timeoutMs, context.signal);
     const signal = deadline.signal;
     let status = 0;
     try {
-      const response = await this.dispatcherFor(url).request({
-        origin: url.origin,
+      const response = await this.dispatcherFor(ownOrigin).request({
+        origin,
         path: url.pathname + url.search,
         method: request.method,
         headers: authorization && ownOrigin ? { ...request.headers, authorization: authorization.header } : request.headers,
@@ -308,8 +311,8 @@ export class Transport implements RequestSender {
     }
   }
 
-  private dispatcherFor(url: URL): Dispatcher {
-    if (url.origin === this.origin || this.injectedDispatcher) return this.registryDispatcher;
+  private dispatcherFor(ownOrigin: boolean): Dispatcher {
+    if (ownOrigin || this.injectedDispatcher) return this.registryDispatcher;
     this.foreignAgent ??= new Agent({
       connections: this.concurrency,
       headersTimeout: this.timeoutMs,
