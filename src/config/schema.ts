@@ -143,8 +143,9 @@ export const configSchema = z
           .min(1024)
           .default(1 * MiB),
         /**
-         * Least time between two parts of an answer to @defer and @stream (multipart/mixed or
-         * SSE): a part carries what completed since the one before. 0: each part as soon as known.
+         * Least time between two asks of the executor for the next part of a @defer or @stream
+         * answer (multipart/mixed, SSE, graphql-ws): a part carries what completed since the one
+         * before. 0: each part asked for as soon as the one before is sent.
          */
         incrementalPartIntervalMs: z.int().min(0).max(10_000).default(50),
         /** Web pages of other origins that may call the gateway from a browser; none by default. */
