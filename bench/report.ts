@@ -70,7 +70,8 @@ export interface BenchResults {
     cost?: QueryCost | undefined;
   };
   /** The cold dashboard with @defer: when its first part and its last were in. */
-  deferred: Array<{ firstMs: number; lastMs: number; parts: number }>;
+  /** Each run of the dashboard with @defer: its first and last part, how many parts, and the gateway's CPU for it. */
+  deferred: Array<{ firstMs: number; lastMs: number; parts: number; cpuMs: number }>;
   /** The gateway's CPU profile over cold and warm dashboards: self time by function and package. */
   profile: ProfileSummary;
   /** Two gateways sharing Redis: A cold with Redis empty, then B with its own caches empty. */
@@ -322,10 +323,21 @@ export function renderReport(results: BenchResults): string {
       ['first part (repositories and tag names)', seconds(deferredFirst), deferred.map(({ firstMs }) => seconds(firstMs)).join(', ')],
       ['last part (the whole answer)', seconds(deferredLast), deferred.map(({ lastMs }) => seconds(lastMs)).join(', ')],
       ['the same without @defer (one part)', seconds(medianMs(gateway.cold)), gateway.cold.map((sample) => seconds(sample.ms)).join(', ')],
+      [
+        "gateway's CPU, with @defer",
+        seconds(median(deferred.map(({ cpuMs }) => cpuMs))),
+        deferred.map(({ cpuMs }) => seconds(cpuMs)).join(', '),
+      ],
+      [
+        "gateway's CPU, without @defer",
+        seconds(cpuMedian(gateway.cold, 'client')),
+        gateway.cold.map((sample) => seconds(sample.cpu.client)).join(', '),
+      ],
     ],
   );
   lines.push(
-    `The first rows are on screen after ${ratio(deferredFirst / medianMs(gateway.cold))}x of the time the whole answer takes without @defer; ${median(deferred.map(({ parts }) => parts))} parts in all.`,
+    `The first rows are on screen after ${ratio(deferredFirst / medianMs(gateway.cold))}x of the time the whole answer takes without @defer; ${median(deferred.map(({ parts }) => parts))} parts in all, ` +
+      'the executor being asked for the next part at most once per `server.incrementalPartIntervalMs`.',
     '',
   );
 

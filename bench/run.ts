@@ -259,10 +259,13 @@ async function runBenchmark(
   const refusal = { ms: refused.ms, counts: dashboardProxy.takeCounts(), error: refused.errors?.[0], cost: refused.cost };
 
   log('the dashboard with @defer: first part, whole answer');
-  const deferred: Array<{ firstMs: number; lastMs: number; parts: number }> = [];
+  const deferred: Array<{ firstMs: number; lastMs: number; parts: number; cpuMs: number }> = [];
   for (let run = 1; run <= options.runs; run++) {
     await gatewayWorker.call('reset');
-    deferred.push(await gateway.parts(DEFERRED_DASHBOARD, variables));
+    const before = await gatewayWorker.call<WorkerStats>('stats');
+    const answer = await gateway.parts(DEFERRED_DASHBOARD, variables);
+    const after = await gatewayWorker.call<WorkerStats>('stats');
+    deferred.push({ ...answer, cpuMs: after.cpuMs - before.cpuMs });
   }
 
   log('two replicas sharing Redis');
@@ -475,7 +478,8 @@ class GatewayHttp {
     let text = '';
     for await (const chunk of response.body) {
       text += chunk.toString('utf8');
-      const complete = text.split('\r\n---').length - 1;
+      // The answer opens with a boundary, and each part ends with one.
+      const complete = Math.max(0, text.split('\r\n---').length - 2);
       if (complete > 0 && parts === 0) firstMs = performance.now() - started;
       parts = complete;
     }
