@@ -24,4 +24,4 @@ EXPOSE 4000
 # node:*-slim has no curl: node's own fetch asks /healthz.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT ?? 4000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=64", "dist/src/server/main.js"]
+CMD ["node", "--max-semi-space-size=64", "--heap-growing-percent=20", "dist/src/server/main.js"]
