@@ -7,10 +7,11 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from '../schema/errors.js';
+import { whenAnswered } from './answered.js';
 import { fieldArguments, operationVariables } from './operationValues.js';
 
 /** The input fields a write names: what the audit line shows of it (never a secret; none of these is one). */
@@ -40,20 +41,20 @@ export function useAuditLog(logger: Logger): Plugin<GatewayContext> {
       const writes = mutationFields(args.schema, operation, args.document.definitions, args.variableValues ?? {});
       const token = args.contextValue.access.tokenName;
       return {
-        onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return;
-          for (const write of writes) {
-            const error =
-              result.errors?.find((candidate) => candidate.path?.[0] === write.responseKey) ??
-              result.errors?.find((candidate) => candidate.path === undefined);
-            const code = error ? codeOf(error) : undefined;
-            const outcome =
-              code === undefined ? (write.input.dryRun === true ? 'dry-run' : 'done') : REFUSALS.has(code) ? 'refused' : 'failed';
-            const line = { audit: { token, mutation: write.mutation, ...write.input, outcome, ...(code && { code }) } };
-            if (outcome === 'done' || outcome === 'dry-run') logger.info(line, `write ${write.mutation}: ${outcome}`);
-            else logger.warn(line, `write ${write.mutation}: ${outcome} (${code})`);
-          }
-        },
+        onExecuteDone: ({ result }) =>
+          whenAnswered(result, ({ errors }) => {
+            for (const write of writes) {
+              const error =
+                errors.find((candidate) => candidate.path?.[0] === write.responseKey) ??
+                errors.find((candidate) => candidate.path === undefined);
+              const code = error ? codeOf(error) : undefined;
+              const outcome =
+                code === undefined ? (write.input.dryRun === true ? 'dry-run' : 'done') : REFUSALS.has(code) ? 'refused' : 'failed';
+              const line = { audit: { token, mutation: write.mutation, ...write.input, outcome, ...(code && { code }) } };
+              if (outcome === 'done' || outcome === 'dry-run') logger.info(line, `write ${write.mutation}: ${outcome}`);
+              else logger.warn(line, `write ${write.mutation}: ${outcome} (${code})`);
+            }
+          }),
       };
     },
   };

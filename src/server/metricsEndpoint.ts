@@ -1,7 +1,8 @@
 import { getOperationAST } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { MetricsConfig } from '../config/index.js';
-import type { GatewayMetrics, OperationOutcome } from './metrics.js';
+import { whenAnswered } from './answered.js';
+import type { GatewayMetrics } from './metrics.js';
 
 /**
  * GET /metrics in Prometheus's text format (when server.metrics.enabled; with a token, only for
@@ -27,11 +28,10 @@ export function useMetrics(metrics: GatewayMetrics, settings: MetricsConfig): Pl
       const started = performance.now();
       const name = getOperationAST(args.document, args.operationName)?.name?.value;
       return {
-        onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return;
-          const outcome: OperationOutcome = !result.errors?.length ? 'ok' : result.data ? 'partial' : 'error';
-          metrics.operation(name, outcome, (performance.now() - started) / 1000);
-        },
+        onExecuteDone: ({ result }) =>
+          whenAnswered(result, ({ errors, hasData }) =>
+            metrics.operation(name, errors.length === 0 ? 'ok' : hasData ? 'partial' : 'error', (performance.now() - started) / 1000),
+          ),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.js';
 
@@ -7,8 +7,8 @@ import type { GatewayContext } from '../schema/context.js';
  * subscription ends when the client goes away, so nothing more is asked of the registry for it;
  * a mutation finishes what it started whatever the client does. When the answer is complete,
  * whatever the operation still has in flight upstream is aborted, and the answer carries
- * `extensions.cost: {estimated, actual, budget}`. Listed first among the plugins, so that an
- * operation refused before execution still carries its cost.
+ * `extensions.cost: {estimated, actual, budget}` (an answer in parts, its last part). Listed
+ * first among the plugins, so that an operation refused before execution still carries its cost.
  */
 export function useOperationLifecycle(budget: number): Plugin<GatewayContext & { request?: Request }> {
   return {
@@ -16,11 +16,20 @@ export function useOperationLifecycle(budget: number): Plugin<GatewayContext & {
       const context = args.contextValue;
       const kind = getOperationAST(args.document, args.operationName)?.operation;
       if (kind !== 'mutation' && context.request) context.operation.endWhen(context.request.signal);
+      const finishedWithCost = <T extends ExecutionResult>(answer: T): T => {
+        context.operation.finish();
+        return { ...answer, extensions: { ...answer.extensions, cost: context.operation.cost } };
+      };
       return {
         onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result)) return;
-          context.operation.finish();
-          setResult({ ...result, extensions: { ...result.extensions, cost: context.operation.cost } });
+          if (!isAsyncIterable(result)) return setResult(finishedWithCost(result));
+          // In parts (@defer, @stream): the last one carries the cost; a client that leaves ends the operation too.
+          return {
+            onNext({ result: part, setResult: setPart }) {
+              if ((part as { hasNext?: boolean }).hasNext === false) setPart(finishedWithCost(part));
+            },
+            onEnd: () => context.operation.finish(),
+          };
         },
       };
     },

@@ -1,8 +1,9 @@
 import { getOperationAST } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from '../schema/errors.js';
+import { whenAnswered } from './answered.js';
 import { requestIdOf } from './requestId.js';
 
 /**
@@ -16,23 +17,21 @@ export function useOperationLog(logger: Logger): Plugin<GatewayContext & { reque
       const started = performance.now();
       const operation = getOperationAST(args.document, args.operationName);
       return {
-        onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return;
-          const codes = [
-            ...new Set((result.errors ?? []).map((error) => (toClientError(error) ?? error).extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
-          ];
-          logger.info(
-            {
-              requestId: requestIdOf(args.contextValue.request),
-              operation: operation?.name?.value ?? null,
-              kind: operation?.operation ?? null,
-              durationMs: Math.round(performance.now() - started),
-              upstreamCalls: args.contextValue.operation.cost.actual,
-              ...(codes.length > 0 && { errorCodes: codes }),
-            },
-            'graphql operation',
-          );
-        },
+        onExecuteDone: ({ result }) =>
+          whenAnswered(result, ({ errors }) => {
+            const codes = [...new Set(errors.map((error) => (toClientError(error) ?? error).extensions?.code ?? 'INTERNAL_SERVER_ERROR'))];
+            logger.info(
+              {
+                requestId: requestIdOf(args.contextValue.request),
+                operation: operation?.name?.value ?? null,
+                kind: operation?.operation ?? null,
+                durationMs: Math.round(performance.now() - started),
+                upstreamCalls: args.contextValue.operation.cost.actual,
+                ...(codes.length > 0 && { errorCodes: codes }),
+              },
+              'graphql operation',
+            );
+          }),
       };
     },
   };

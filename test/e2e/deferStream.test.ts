@@ -2,6 +2,7 @@
  * @defer and @stream: the parts of an answer that are known go out while a slow manifest is still
  * on its way, against the real registry behind a proxy that holds back one manifest's answer.
  */
+import pino from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { findSampleManifest } from '../../fixtures/content/oracles.js';
 import { sampleContent } from '../../fixtures/content/sampleContent.js';
@@ -17,6 +18,8 @@ let proxy: FaultProxy;
 let gateway: TestGateway;
 /** Parts at most one per 3 s: longer than the slow manifest takes. */
 let pacedGateway: TestGateway;
+/** What the gateway logs. */
+const logLines: Array<Record<string, any>> = [];
 /** Whether the proxy has let the slow manifest's answer through yet. */
 let slowAnswered = false;
 
@@ -26,7 +29,10 @@ beforeAll(async () => {
   proxy.afterAnswer = ({ path }) => {
     if (path.endsWith(`/manifests/${slowDigest}`)) slowAnswered = true;
   };
-  gateway = createTestGateway({ registryUrl: proxy.url });
+  gateway = createTestGateway({
+    registryUrl: proxy.url,
+    logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) }),
+  });
   pacedGateway = createTestGateway({ registryUrl: proxy.url, config: { server: { incrementalPartIntervalMs: 3000 } } });
 });
 afterAll(async () => {
@@ -81,6 +87,21 @@ it('a part carries every fragment completed since the one before, parts at most 
   expect(rest[0]!.body.incremental.map(({ data }: any) => typeof data.totalSize)).toEqual(
     first!.body.data.repository.tags.edges.map(() => 'number'),
   );
+});
+
+it('an answer in parts is accounted for when it ends: its cost in the last part, its log line and its metrics', async () => {
+  gateway.takeUpstream();
+  const received = await parts(
+    `query DeferredSizes { repository(name: "team/app") { tags(first: 10) { edges { node { name manifest { digest ... @defer { totalSize } } } } } } }`,
+  );
+  const made = gateway.takeUpstream().length;
+  expect(made).toBeGreaterThan(0);
+  expect(received.slice(0, -1).map(({ body }) => body.extensions?.cost)).toEqual(received.slice(0, -1).map(() => undefined));
+  expect(received.at(-1)!.body.extensions.cost).toEqual({ estimated: expect.any(Number), actual: made, budget: 100_000 });
+  const logged = logLines.filter((line) => line.msg === 'graphql operation' && line.operation === 'DeferredSizes');
+  expect(logged).toEqual([expect.objectContaining({ kind: 'query', upstreamCalls: made })]);
+  const metrics = await (await gateway.app.yoga.fetch('http://127.0.0.1/metrics')).text();
+  expect(metrics).toMatch(/regql_graphql_operations_total\{operation="DeferredSizes",outcome="ok"\} 1/);
 });
 
 it('@stream sends the tags one by one after the first', async () => {
