@@ -34,7 +34,7 @@ export interface QueryLimits {
   maxDepth: number;
   /** Aliased fields in the operation and the fragments it uses. */
   maxAliases: number;
-  /** Parts an answer may be expected to come in: deferred fragments and streamed list items. */
+  /** Deferred fragments and streamed list items an answer may be expected to deliver. */
   maxIncrementalParts: number;
 }
 
@@ -43,7 +43,7 @@ export interface OperationMeasure {
   cost: number;
   depth: number;
   aliases: number;
-  /** Deferred fragments and streamed items the answer may deliver, each a part of its own, with every page full. */
+  /** Deferred fragments and streamed items the answer may deliver, with every page full. */
   incrementalParts: number;
 }
 
@@ -102,9 +102,9 @@ function limitsRefusal(measure: OperationMeasure | undefined, limits: QueryLimit
     });
   }
   if (measure.incrementalParts > limits.maxIncrementalParts) {
-    // graphql-tools' executor waits on every pending part for each part it delivers: work and memory grow with their square.
+    // graphql-tools' executor waits on every pending fragment each time it is asked for a part: work and memory grow with both.
     return tooCostly(
-      `The query may deliver ${measure.incrementalParts} deferred or streamed parts; at most ${limits.maxIncrementalParts} are allowed ` +
+      `The query may defer or stream ${measure.incrementalParts} fragments and list items; at most ${limits.maxIncrementalParts} are allowed ` +
         '(limits.maxIncrementalParts). Defer larger units (a whole page rather than each of its items), or ask for smaller pages.',
       { incrementalParts: measure.incrementalParts, maxIncrementalParts: limits.maxIncrementalParts },
     );
