@@ -6,6 +6,13 @@ export interface Answered {
   errors: readonly GraphQLError[];
   /** Whether any data came: a query that failed as a whole has none. */
   hasData: boolean;
+  /** Whether the answer was whole: false for one in parts that ended before its last (the client left, or execution failed). */
+  complete: boolean;
+}
+
+/** Whether a part of an answer to @defer or @stream is its last. */
+export function isLastPart(part: unknown): boolean {
+  return typeof part === 'object' && part !== null && (part as { hasNext?: unknown }).hasNext === false;
 }
 
 /** A part of an answer to @defer or @stream after the first: its fields and errors are in `incremental`. */
@@ -29,17 +36,19 @@ export function whenAnswered(
   report: (answer: Answered) => void,
 ): PartHooks | undefined {
   if (!isAsyncIterable(result)) {
-    report({ errors: result.errors ?? [], hasData: result.data !== undefined && result.data !== null });
+    report({ errors: result.errors ?? [], hasData: result.data !== undefined && result.data !== null, complete: true });
     return undefined;
   }
   const errors: GraphQLError[] = [];
   let hasData = false;
+  let complete = false;
   return {
     onNext({ result: part }) {
+      if (isLastPart(part)) complete = true;
       if (part.data !== undefined && part.data !== null) hasData = true;
       errors.push(...(part.errors ?? []));
       for (const item of (part as IncrementalPart).incremental ?? []) errors.push(...(item.errors ?? []));
     },
-    onEnd: () => report({ errors, hasData }),
+    onEnd: () => report({ errors, hasData, complete }),
   };
 }

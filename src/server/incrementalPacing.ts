@@ -1,6 +1,7 @@
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { systemClock } from '../registry/clock.js';
 import type { Clock } from '../registry/types.js';
+import { isLastPart } from './answered.js';
 
 /**
  * The executor asked for the next part of a @defer or @stream answer at most once per
@@ -64,8 +65,4 @@ export function pacedParts<T>(parts: AsyncIterable<T>, intervalMs: number, clock
     },
   };
   return paced;
-}
-
-function isLastPart(part: unknown): boolean {
-  return typeof part === 'object' && part !== null && (part as { hasNext?: unknown }).hasNext === false;
 }

@@ -29,8 +29,12 @@ export function useMetrics(metrics: GatewayMetrics, settings: MetricsConfig): Pl
       const name = getOperationAST(args.document, args.operationName)?.name?.value;
       return {
         onExecuteDone: ({ result }) =>
-          whenAnswered(result, ({ errors, hasData }) =>
-            metrics.operation(name, errors.length === 0 ? 'ok' : hasData ? 'partial' : 'error', (performance.now() - started) / 1000),
+          whenAnswered(result, ({ errors, hasData, complete }) =>
+            metrics.operation(
+              name,
+              errors.length === 0 && complete ? 'ok' : hasData ? 'partial' : 'error',
+              (performance.now() - started) / 1000,
+            ),
           ),
       };
     },

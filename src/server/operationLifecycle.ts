@@ -1,6 +1,7 @@
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.js';
+import { isLastPart } from './answered.js';
 
 /**
  * Ties each GraphQL operation to its upstream calls (src/model/operation.ts): a query or a
@@ -22,11 +23,16 @@ export function useOperationLifecycle(budget: number): Plugin<GatewayContext & {
       };
       return {
         onExecuteDone({ result, setResult }) {
-          if (!isAsyncIterable(result)) return setResult(finishedWithCost(result));
-          // In parts (@defer, @stream): the last one carries the cost; a client that leaves ends the operation too.
+          if (!isAsyncIterable(result)) {
+            setResult(finishedWithCost(result));
+            return undefined;
+          }
+          // In parts (@defer, @stream): the last one carries the cost, and a client that leaves ends the
+          // operation too. For a mutation that is after its writes: root fields cannot be deferred, so
+          // they are all done in the first part.
           return {
             onNext({ result: part, setResult: setPart }) {
-              if ((part as { hasNext?: boolean }).hasNext === false) setPart(finishedWithCost(part));
+              if (isLastPart(part)) setPart(finishedWithCost(part));
             },
             onEnd: () => context.operation.finish(),
           };

@@ -18,7 +18,7 @@ export function useOperationLog(logger: Logger): Plugin<GatewayContext & { reque
       const operation = getOperationAST(args.document, args.operationName);
       return {
         onExecuteDone: ({ result }) =>
-          whenAnswered(result, ({ errors }) => {
+          whenAnswered(result, ({ errors, complete }) => {
             const codes = [...new Set(errors.map((error) => (toClientError(error) ?? error).extensions?.code ?? 'INTERNAL_SERVER_ERROR'))];
             logger.info(
               {
@@ -28,6 +28,8 @@ export function useOperationLog(logger: Logger): Plugin<GatewayContext & { reque
                 durationMs: Math.round(performance.now() - started),
                 upstreamCalls: args.contextValue.operation.cost.actual,
                 ...(codes.length > 0 && { errorCodes: codes }),
+                // An answer in parts that ended before its last: the client left, or execution failed.
+                ...(!complete && { incomplete: true }),
               },
               'graphql operation',
             );

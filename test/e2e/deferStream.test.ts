@@ -104,6 +104,36 @@ it('an answer in parts is accounted for when it ends: its cost in the last part,
   expect(metrics).toMatch(/regql_graphql_operations_total\{operation="DeferredSizes",outcome="ok"\} 1/);
 });
 
+it('an answer in parts that the client leaves is logged and counted as incomplete, once', async () => {
+  // A gateway of its own, whose cache does not hold the slow manifest yet: the answer cannot end before the client leaves.
+  const lines: Array<Record<string, any>> = [];
+  const leaving = createTestGateway({
+    registryUrl: proxy.url,
+    logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+  });
+  try {
+    slowAnswered = false;
+    const response = await leaving.app.yoga.fetch('http://127.0.0.1/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+      body: JSON.stringify({
+        query: `query LeftEarly { repository(name: "team/app") { tags(first: 10) { edges { node { name manifest { ... @defer { totalSize } } } } } } }`,
+      }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await expect
+      .poll(() => lines.filter((line) => line.msg === 'graphql operation'))
+      .toEqual([expect.objectContaining({ operation: 'LeftEarly', incomplete: true })]);
+    expect(slowAnswered).toBe(false);
+    const metrics = await (await leaving.app.yoga.fetch('http://127.0.0.1/metrics')).text();
+    expect(metrics).toMatch(/regql_graphql_operations_total\{operation="LeftEarly",outcome="partial"\} 1/);
+  } finally {
+    await leaving.close();
+  }
+});
+
 it('@stream sends the tags one by one after the first', async () => {
   const received = await parts(`{ repository(name: "team/app") { tags(first: 3) { edges @stream(initialCount: 1) { node { name } } } } }`);
   expect(received[0]!.body.data.repository.tags.edges).toHaveLength(1);
