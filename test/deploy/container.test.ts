@@ -3,6 +3,7 @@
  * go wrong without it: the registry's notifications reach the gateway's endpoint with the secret
  * the gateway expects, and the image runs what `npm run build` makes, as a non-root user.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/ENV .*HOST=0\.0\.0\.0/);
+  });
+
+  it("starts with npm start's node options: V8 takes them (some are V8's own flags, which a node release may drop)", () => {
+    const [, nodeOptions] = /node ((?:--\S+ )*)/.exec(packageJson.scripts.start!)!;
+    const options = nodeOptions!.split(' ').filter(Boolean);
+    expect(options.length).toBeGreaterThan(0);
+    const run = spawnSync(process.execPath, [...options, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('copies into the build what npm run build reads: the TypeScript configuration, src/ and ui/ (the registry browser)', () => {
