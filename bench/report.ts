@@ -69,7 +69,6 @@ export interface BenchResults {
     error?: { message: string; extensions?: Record<string, unknown> } | undefined;
     cost?: QueryCost | undefined;
   };
-  /** The cold dashboard with @defer: when its first part and its last were in. */
   /** Each run of the dashboard with @defer: its first and last part, how many parts, and the gateway's CPU for it. */
   deferred: Array<{ firstMs: number; lastMs: number; parts: number; cpuMs: number }>;
   /** The gateway's CPU profile over cold and warm dashboards: self time by function and package. */

@@ -230,7 +230,7 @@ export const configSchema = z
         maxDepth: z.int().min(1).default(15),
         /** Aliased fields a query may have. */
         maxAliases: z.int().min(0).default(50),
-        /** Parts (deferred fragments, streamed items) an answer may be expected to come in. */
+        /** Deferred fragments and streamed items an answer may be expected to deliver. */
         maxIncrementalParts: z.int().min(0).default(1000),
       })
       .strict()
