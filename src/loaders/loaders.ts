@@ -286,6 +286,9 @@ function loaderOf<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => s
   };
   return new DataLoader<K, V, string>(async ([key]) => [await load(key!).catch(settle)], {
     batch: false,
+    // With nothing to batch, a batch (and a cache hit: DataLoader answers those with the batch
+    // too) need not wait for the promise jobs and a nextTick: a microtask is enough.
+    batchScheduleFn: queueMicrotask,
     ...(cacheKeyFn && { cacheKeyFn }),
   });
 }

@@ -15,6 +15,7 @@ export class Manifests {
   /** Facts worked out once per manifest in a request, however many tags point at it (the loaders hand out one object per digest). */
   private readonly totalSizes = new WeakMap<FetchedManifest, Promise<number>>();
   private readonly platforms = new WeakMap<FetchedManifest, Promise<Platform | null>>();
+  private readonly imageConfigs = new WeakMap<FetchedManifest, Promise<ImageConfigDocument | null>>();
 
   constructor(private readonly reads: Reads) {}
 
@@ -36,7 +37,11 @@ export class Manifests {
   }
 
   /** Image config of an image manifest, or null for an artifact (a config that is not an image config) and an index. */
-  async imageConfig({ registry, repository, manifest }: RepositoryManifest): Promise<ImageConfigDocument | null> {
+  imageConfig(parent: RepositoryManifest): Promise<ImageConfigDocument | null> {
+    return once(this.imageConfigs, parent.manifest, () => this.loadImageConfig(parent));
+  }
+
+  private async loadImageConfig({ registry, repository, manifest }: RepositoryManifest): Promise<ImageConfigDocument | null> {
     if (manifest.kind !== 'image' || !hasImageConfig(manifest)) return null;
     return this.reads.loaders.configs.load({ registry, repository, digest: manifest.document.config.digest });
   }
@@ -87,27 +92,27 @@ export class Manifests {
 
   /**
    * Bytes a pull transfers, each distinct blob once: the document, its config and layers; for an
-   * index, every entry's document and content.
+   * index, every entry's document and content. An image's come from its own document, at once.
    */
-  totalSize(parent: RepositoryManifest): Promise<number> {
-    return once(this.totalSizes, parent.manifest, () => this.sumBlobSizes(parent));
+  totalSize(parent: RepositoryManifest): number | Promise<number> {
+    const { manifest } = parent;
+    if (manifest.kind === 'image') return sumOf(imageBlobSizes(manifest));
+    return once(this.totalSizes, manifest, () => this.sumBlobSizes(parent));
   }
 
   private async sumBlobSizes(parent: RepositoryManifest): Promise<number> {
     const sizes = new Map<string, number>();
     await this.collectBlobSizes(parent, sizes);
-    let total = 0;
-    for (const size of sizes.values()) total += size;
-    return total;
+    return sumOf(sizes);
   }
 
   private async collectBlobSizes(parent: RepositoryManifest, sizes: Map<string, number>): Promise<void> {
     const { manifest } = parent;
-    sizes.set(manifest.digest, manifest.size);
     if (manifest.kind === 'image') {
-      for (const descriptor of [manifest.document.config, ...manifest.document.layers]) sizes.set(descriptor.digest, descriptor.size);
+      for (const [digest, size] of imageBlobSizes(manifest)) sizes.set(digest, size);
       return;
     }
+    sizes.set(manifest.digest, manifest.size);
     await Promise.all(
       manifest.document.manifests.map(async (entry) => {
         const child = await this.load({ ...parent, reference: entry.digest });
@@ -140,6 +145,19 @@ export class Manifests {
     );
     return tags.filter((_tag, index) => digests[index] === parent.manifest.digest).sort();
   }
+}
+
+/** The document, its config and its layers, by digest. */
+function imageBlobSizes(manifest: Extract<FetchedManifest, { kind: 'image' }>): Map<string, number> {
+  const sizes = new Map([[manifest.digest, manifest.size]]);
+  for (const descriptor of [manifest.document.config, ...manifest.document.layers]) sizes.set(descriptor.digest, descriptor.size);
+  return sizes;
+}
+
+function sumOf(sizes: Map<string, number>): number {
+  let total = 0;
+  for (const size of sizes.values()) total += size;
+  return total;
 }
 
 function once<T>(facts: WeakMap<FetchedManifest, Promise<T>>, manifest: FetchedManifest, workOut: () => Promise<T>): Promise<T> {

@@ -54,9 +54,22 @@ export function connectionOf<T>(
   node: (key: string) => T,
   { hasNextPage, hasPreviousPage }: { hasNextPage: boolean; hasPreviousPage: boolean },
 ): Connection<T> {
-  const edges = keys.map((key) => ({ cursor: encodeCursor(cursorKind, key), node: node(key) }));
+  const edges = keys.map((key): Edge<T> => new LazyCursorEdge(cursorKind, key, node(key)));
   return {
     edges,
     pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
+}
+
+/** Most queries ask for the page's end cursor only: an edge encodes its own when asked. */
+class LazyCursorEdge<T> implements Edge<T> {
+  constructor(
+    private readonly cursorKind: string,
+    private readonly key: string,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.cursorKind, this.key);
+  }
 }

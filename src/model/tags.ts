@@ -24,6 +24,9 @@ export interface TagConnection extends Connection<Tag> {
 }
 
 export class Tags {
+  /** Per tag object of a page: its digest and its manifest are asked for separately and are one load. */
+  private readonly manifestsOfTags = new WeakMap<Tag, Promise<RepositoryManifest | null>>();
+
   constructor(
     private readonly reads: Reads,
     private readonly manifests: Manifests,
@@ -51,7 +54,12 @@ export class Tags {
 
   /** The tag's manifest, or null once the tag is gone. */
   manifest(tag: Tag): Promise<RepositoryManifest | null> {
-    return this.manifests.find(tag.registry, tag.repository, tag.name);
+    let manifest = this.manifestsOfTags.get(tag);
+    if (!manifest) {
+      manifest = this.manifests.find(tag.registry, tag.repository, tag.name);
+      this.manifestsOfTags.set(tag, manifest);
+    }
+    return manifest;
   }
 
   /** One page in the requested order, whatever order the registry lists the tags in; null for an unknown repository. */

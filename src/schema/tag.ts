@@ -37,7 +37,7 @@ builder.node(TagRef, {
       nullable: true,
       ...cost({ shared: { manifest: 1 } }),
       description: 'The digest of the manifest the tag points at, as the registry computes it (never of a converted schema1 document).',
-      resolve: async (tag, _args, context) => (await context.model.tags.manifest(tag))?.manifest.digest ?? null,
+      resolve: (tag, _args, context) => context.model.tags.manifest(tag).then((found) => found?.manifest.digest ?? null),
     }),
     manifest: t.field({
       type: ManifestRef,
