@@ -21,6 +21,7 @@ import { useBoundedErrorMessages } from './boundedMessages.js';
 import { useHealthChecks } from './health.js';
 import { useIncrementalPacing } from './incrementalPacing.js';
 import { useHttpCaching } from './httpCache.js';
+import { useWholeAnswersForPlainClients } from './wholeAnswers.js';
 import { useStreamingMultipart } from './multipart.js';
 import { PersistedQueries, usePersistedQueries } from './persistedQueries.js';
 import { createReplication } from './replicas.js';
@@ -160,6 +161,8 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     },
     plugins: [
       useRequestId(),
+      // First to see an answer once yoga has chosen how to send it, so that the plugins after it see the whole answer.
+      useWholeAnswersForPlainClients(),
       // Before the plugins that may refuse an operation: they see the end of every operation, refused ones included.
       useOperationLifecycle(config.limits.maxQueryCost),
       ...(logger ? [useOperationLog(logger), useAuditLog(logger)] : []),

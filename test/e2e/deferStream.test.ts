@@ -144,3 +144,39 @@ it('@stream sends the tags one by one after the first', async () => {
       .map(({ items }: any) => items[0].node.name),
   ).toHaveLength(2);
 });
+
+it('a client that takes only application/json gets the deferred and streamed parts gathered into one answer', async () => {
+  const deferred = `query Gathered { repository(name: "team/app") { tags(first: 10) { edges @stream(initialCount: 1) { node { name manifest { digest ... @defer { totalSize } } } } } } }`;
+  const plain = `{ repository(name: "team/app") { tags(first: 10) { edges { node { name manifest { digest totalSize } } } } } }`;
+  const ask = (query: string) =>
+    gateway.app.yoga.fetch('http://127.0.0.1/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+  logLines.length = 0;
+  gateway.takeUpstream();
+  const response = await ask(deferred);
+  const made = gateway.takeUpstream().length;
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  const whole = await response.json();
+  expect(whole.hasNext).toBeUndefined();
+  expect(whole.errors).toBeUndefined();
+  expect(whole.extensions.cost).toEqual({ estimated: expect.any(Number), actual: made, budget: 100_000 });
+  expect(whole.data).toEqual((await (await ask(plain)).json()).data);
+  expect(logLines.filter((line) => line.operation === 'Gathered')).toEqual([
+    expect.not.objectContaining({ incomplete: expect.anything() }),
+  ]);
+});
+
+it('a subscription sent by a client that takes only application/json is refused (406) and leaves no subscriber behind', async () => {
+  const response = await gateway.app.yoga.fetch('http://127.0.0.1/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: 'subscription { registryEvents { action tag } }' }),
+  });
+  expect(response.status).toBe(406);
+  expect(response.headers.get('accept')).toMatch(/text\/event-stream/);
+  expect(gateway.app.events.subscriberCount).toBe(0);
+});
