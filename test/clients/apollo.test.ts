@@ -6,13 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql, type Reference, type TypedDocumentNode } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findSampleManifest } from '../../fixtures/content/oracles.js';
 import { sampleContent } from '../../fixtures/content/sampleContent.js';
 import type { LocalRegistry } from '../../fixtures/registry/localRegistry.js';
-import { DashboardDocument, DeleteTagDocument, NodeDocument, RepositoryTagsDocument, possibleTypes } from '../../src/client/index.js';
+import {
+  DashboardDocument,
+  DeleteTagDocument,
+  NodeDocument,
+  RepositoryTagsDocument,
+  TagTableDocument,
+  possibleTypes,
+} from '../../src/client/index.js';
 import { createTestGateway, type TestGateway } from '../support/gateway.js';
 import { startSeededRegistry } from '../support/registry.js';
 import { ACCESS, TOKENS } from '../support/writes.js';
@@ -36,6 +44,7 @@ interface SentRequest {
   body: Record<string, any> | undefined;
   url: URL;
   status: number;
+  contentType: string | null;
 }
 
 function apolloClient({ cache = new InMemoryCache({ possibleTypes }), persisted }: { cache?: InMemoryCache; persisted?: ApolloLink } = {}) {
@@ -47,11 +56,22 @@ function apolloClient({ cache = new InMemoryCache({ possibleTypes }), persisted 
       const request = new Request(input, init);
       const body = request.method === 'POST' ? await request.clone().json() : undefined;
       const response = await gateway.app.yoga.fetch(request);
-      sent.push({ method: request.method, body, url: new URL(request.url), status: response.status });
+      sent.push({
+        method: request.method,
+        body,
+        url: new URL(request.url),
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+      });
       return response;
     },
   });
-  const client = new ApolloClient({ cache, link: persisted ? ApolloLink.from([persisted, http]) : http });
+  const client = new ApolloClient({
+    cache,
+    link: persisted ? ApolloLink.from([persisted, http]) : http,
+    // What an app that uses @defer configures: the parts of the answer as the gateway sends them.
+    incrementalHandler: new Defer20220824Handler(),
+  });
   return { client, cache, sent };
 }
 
@@ -96,6 +116,33 @@ describe('the dashboard in InMemoryCache', () => {
     expect(data!.repository!.tags!.edges).toHaveLength(2);
     const again = await client.query({ query: DashboardDocument, fetchPolicy: 'cache-only' });
     expect(again.data!.registry.repositories!.edges.length).toBeGreaterThan(1);
+    expect(warnings()).toEqual([]);
+  });
+});
+
+describe('@defer', () => {
+  it("the registry browser's tag table: the parts end in a complete answer, every deferred field in the cache", async () => {
+    const { client, cache, sent } = apolloClient();
+    const data = await new Promise<any>((resolve, reject) => {
+      const subscription = client.watchQuery({ query: TagTableDocument, variables: { repository: 'team/app', first: 10 } }).subscribe({
+        next: (result) => {
+          if (result.dataState !== 'complete') return;
+          subscription.unsubscribe();
+          resolve(result.data);
+        },
+        error: reject,
+      });
+    });
+    expect(sent.map(({ status, contentType }) => [status, contentType?.split(';')[0]])).toEqual([[200, 'multipart/mixed']]);
+    const rows = data.repository.tags.edges.map(({ node }: any) => node);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) {
+      expect(row.digest).toMatch(/^sha256:/);
+      expect(row.manifest.totalSize).toEqual(expect.any(Number));
+    }
+    const store = cache.extract() as Record<string, Record<string, unknown>>;
+    const manifest = rows[0].manifest;
+    expect(store[`${manifest.__typename}:${manifest.id}`]).toMatchObject({ totalSize: manifest.totalSize, created: manifest.created });
     expect(warnings()).toEqual([]);
   });
 });
