@@ -161,7 +161,7 @@ export function createGatewayApp({ config, logger, onUpstreamRequest }: GatewayA
     },
     plugins: [
       useRequestId(),
-      // First to see an answer once yoga has chosen how to send it, so that the plugins after it see the whole answer.
+      // Before the plugins that read the document (the cost, the parts limit): they see it as it will run.
       useWholeAnswersForPlainClients(),
       // Before the plugins that may refuse an operation: they see the end of every operation, refused ones included.
       useOperationLifecycle(config.limits.maxQueryCost),

@@ -1,67 +1,65 @@
-import { mergeIncrementalResult } from '@graphql-tools/utils';
-import type { ExecutionResult } from 'graphql';
-import { isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
+import { type DocumentNode, Kind, visit } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
-/** The media types of an answer in one part, in yoga's order of preference. */
-const WHOLE_ANSWER_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'];
+/** The media types an answer in parts is sent as (yoga's multipart and SSE result processors). */
+const ANSWER_IN_PARTS_MEDIA_TYPES = ['multipart/mixed', 'text/event-stream'];
+const INCREMENTAL_DIRECTIVES = new Set(['defer', 'stream']);
 
 /**
- * An answer in parts for a client that takes none of the media types parts come in (multipart/mixed,
- * text/event-stream), such as curl with `Accept: application/json`: the parts of a @defer or @stream
- * query are gathered into one answer, as the incremental delivery proposal lets a server ignore
- * @defer. A subscription, which has no last part, is closed and refused with yoga's 406. Without
- * this, yoga answered 406 after the query had run and never read its parts: the operation was not
- * finished, logged or measured, and a subscription's listener stayed behind.
+ * A client that takes none of the media types an answer in parts comes in (curl with
+ * `Accept: application/json`, say) gets @defer and @stream ignored, as the incremental delivery
+ * proposal lets a server do: the operation runs without them and answers in one part, the same
+ * answer as without the directives. Without this, yoga answered 406 after the query had run and
+ * never read its parts, so the operation was not finished, logged or measured. A subscription
+ * has no last part: one that no processor can send is closed at once (yoga answers 406), or its
+ * listener would stay behind.
  */
 export function useWholeAnswersForPlainClients(): Plugin {
-  const subscriptions = new WeakSet<Request>();
+  const withoutDirectives = new WeakMap<DocumentNode, DocumentNode>();
   return {
-    onSubscribe({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      if (request) subscriptions.add(request);
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request } | undefined)?.request;
+      if (!request || takesAnswersInParts(request.headers.get('accept'))) return;
+      let document = withoutDirectives.get(args.document);
+      if (!document) {
+        document = withoutIncrementalDirectives(args.document);
+        withoutDirectives.set(args.document, document);
+      }
+      // Seen by the plugins after this one, and executed.
+      args.document = document;
     },
-    onResultProcess({ request, result, resultProcessor, setResult, setResultProcessor }) {
-      // yoga sets a processor when the client takes the answer in parts (or the answer is in one part).
+    onResultProcess({ result, resultProcessor }) {
       if (resultProcessor || !isAsyncIterable(result)) return undefined;
-      const mediaType = wholeAnswerMediaType(request.headers.get('accept'));
-      if (subscriptions.has(request) || mediaType === undefined)
-        return result[Symbol.asyncIterator]()
-          .return?.()
-          .then(() => undefined);
-      return gathered(result).then((whole) => {
-        setResult(whole);
-        setResultProcessor(processRegularResult, mediaType);
-      });
+      return result[Symbol.asyncIterator]()
+        .return?.()
+        .then(
+          () => undefined,
+          () => undefined,
+        );
     },
   };
 }
 
-/** The first media type of `accept`, in the client's order, that an answer in one part can be sent as. */
-export function wholeAnswerMediaType(accept: string | null): string | undefined {
-  for (const entry of (accept ?? '').toLowerCase().split(',')) {
-    const [range = '', ...parameters] = entry.split(';').map((part) => part.trim());
-    // As yoga's own result processors: only UTF-8.
-    if (parameters.some((parameter) => parameter.startsWith('charset=') && parameter !== 'charset=utf-8')) continue;
+/** Whether an answer in parts may be sent to a request with this Accept header; none means anything, as for yoga. */
+export function takesAnswersInParts(accept: string | null): boolean {
+  return (accept ?? '*/*').split(',').some((entry) => {
+    const [range = '', ...parameters] = entry
+      .toLowerCase()
+      .split(';')
+      .map((part) => part.trim());
+    // As yoga's result processors: only UTF-8.
+    if (parameters.some((parameter) => parameter.startsWith('charset=') && parameter !== 'charset=utf-8')) return false;
     const [type, subtype] = range.split('/');
-    const match = WHOLE_ANSWER_MEDIA_TYPES.find((candidate) => {
-      const [candidateType, candidateSubtype] = candidate.split('/');
-      return (type === '*' || type === candidateType) && (subtype === '*' || subtype === candidateSubtype);
+    return ANSWER_IN_PARTS_MEDIA_TYPES.some((mediaType) => {
+      const [partsType, partsSubtype] = mediaType.split('/');
+      return (type === '*' || type === partsType) && (subtype === '*' || subtype === partsSubtype);
     });
-    if (match) return match;
-  }
-  return undefined;
+  });
 }
 
-/** Every part merged into the first: the deferred fragments and streamed items at their paths, the errors and extensions of all. */
-async function gathered(parts: AsyncIterable<ExecutionResult>): Promise<ExecutionResult> {
-  let whole: ExecutionResult | undefined;
-  for await (const part of parts) {
-    if (whole === undefined) {
-      const { hasNext: _hasNext, ...first } = part as ExecutionResult & { hasNext?: boolean };
-      whole = { ...first, ...(first.errors && { errors: [...first.errors] }) };
-    } else {
-      mergeIncrementalResult({ incrementalResult: part, executionResult: whole });
-    }
-  }
-  return whole ?? {};
+/** The document without its @defer and @stream directives: deferred fragments inline, streamed lists whole. */
+export function withoutIncrementalDirectives(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    [Kind.DIRECTIVE]: (directive) => (INCREMENTAL_DIRECTIVES.has(directive.name.value) ? null : undefined),
+  });
 }
