@@ -163,8 +163,11 @@ function sumOf(sizes: Map<string, number>): number {
 function once<T>(facts: WeakMap<FetchedManifest, Promise<T>>, manifest: FetchedManifest, workOut: () => Promise<T>): Promise<T> {
   let fact = facts.get(manifest);
   if (!fact) {
-    fact = workOut();
-    facts.set(manifest, fact);
+    const worked = workOut();
+    facts.set(manifest, worked);
+    // Failures are not kept: asked again after a write (Reads.forget), a config the registry did not answer for is read again, as the loaders do.
+    worked.catch(() => facts.get(manifest) === worked && facts.delete(manifest));
+    fact = worked;
   }
   return fact;
 }
